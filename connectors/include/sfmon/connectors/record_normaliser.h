@@ -1,0 +1,28 @@
+#pragma once
+// The normalise stage between parsing and storing: gives reference-less bank
+// records a deterministic content hash and classifies every counterparty as a
+// person or an organisation, recording the basis.
+
+#include <vector>
+
+#include "sfmon/model/bank_record.h"
+#include "sfmon/model/registry.h"
+
+namespace sfmon {
+
+// Classification order: the source's own marking (kept), a registry related
+// party or watchlist entry with a class-revealing name, legal-form words
+// (有限公司, 公司, 学校, 幼儿园, 银行, 局, 中心, 协会, ...), then a name of 2–4 Han
+// characters is a person. Otherwise Unknown.
+void classify_counterparty(Counterparty& counterparty, const Registry& registry,
+                           const std::vector<WatchlistEntry>& watchlist);
+
+// Hash of account, booking date, amount, currency, counterparty, purpose and
+// the occurrence index among identical entries of the same statement, so the
+// same records in another file get the same reference.
+void assign_content_references(BankFile& file);
+
+void normalise_bank_file(BankFile& file, const Registry& registry,
+                         const std::vector<WatchlistEntry>& watchlist);
+
+}  // namespace sfmon
