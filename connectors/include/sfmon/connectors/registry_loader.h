@@ -4,6 +4,7 @@
 // "file:line:column: message" (1-based), and all problems are collected
 // before throwing, so a user fixes a file in one pass.
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,0 +1,159 @@
+// The normalise stage: content references for records the bank gave no
+// reference, distinct references where a bank reused one, and counterparty
+// classes (counterparty_classifier.cpp).
+
+#include "sfmon/connectors/record_normaliser.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "counterparty_classifier.h"
+#include "sfmon/model/name_normaliser.h"
+
+namespace sfmon {
+namespace {
+
+// Part of every hash, so a future change of the hashed fields can change
+// the version instead of silently colliding with old references.
+constexpr std::string_view kHashVersion = "sfmon-bank-ref-v1";
+// 96 bits: collisions among the records of one account are not a concern.
+constexpr std::size_t kHashHexDigits = 24;
+
+// Fields joined with length prefixes, so that no two different records share
+// a key ("ab" + "c" and "a" + "bc" differ).
+class ContentKey {
+ public:
+  ContentKey& add(std::string_view field) {
+    key_ += std::to_string(field.size());
+    key_ += ':';
+    key_ += field;
+    return *this;
+  }
+  const std::string& str() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// What the hash covers. Names and accounts are normalised so that the same
+// entry from another export of the same bank hashes alike; the status is
+// left out so a pending entry and its booking share the reference.
+std::string hashed_content(const BankRecord& record) {
+  ContentKey key;
+  key.add(normalise_account(record.account))
+      .add(record.booked_at.to_string())
+      .add(std::to_string(record.amount_fen))
+      .add(record.currency)
+      .add(normalise_name(record.counterparty.name))
+      .add(normalise_account(record.counterparty.account))
+      .add(record.purpose)
+      .add(record.tx_code);
+  return key.str();
+}
+
+// Everything that tells two records apart, for deciding whether two records
+// under one bank reference are the same entry.
+std::string full_content(const BankRecord& record) {
+  ContentKey key;
+  key.add(hashed_content(record))
+      .add(record.value_date ? record.value_date->to_string() : "")
+      .add(record.reversal ? "reversal" : "")
+      .add(record.reversal_of)
+      .add(record.balance_after_fen ? std::to_string(*record.balance_after_fen) : "");
+  return key.str();
+}
+
+std::string hash_reference(const std::string& content, int occurrence) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(ContentKey().add(kHashVersion).add(content).add(std::to_string(occurrence)).str());
+  return "h:" + Poco::DigestEngine::digestToHex(engine.digest()).substr(0, kHashHexDigits);
+}
+
+void assign_hashes(BankStatement& statement) {
+  // Identical entries (two equal payments on one day) are told apart by
+  // their order in the statement; the status is part of the count so a
+  // pending entry and its booking in one file get the same index.
+  std::map<std::pair<std::string, EntryStatus>, int> occurrences;
+  for (BankRecord& record : statement.records) {
+    if (!record.bank_ref.empty()) continue;
+    const std::string content = hashed_content(record);
+    const int occurrence = occurrences[{content, record.status}]++;
+    record.bank_ref = hash_reference(content, occurrence);
+    record.ref_is_hash = true;
+  }
+}
+
+// A bank reference reused within one file for entries that differ: each
+// different entry keeps its own identity as "REF#2", "REF#3", ... in file
+// order, with a warning. Entries with the same content are the same entry
+// (overlapping statements in one file) and keep the same reference, for the
+// store to deduplicate. A pending entry and a booked one sharing a
+// reference are one entry's life, not a reuse.
+void separate_reused_references(BankFile& file) {
+  using RefKey = std::tuple<std::string, std::string, EntryStatus>;
+  struct Variant {
+    std::string content;
+    std::string ref;
+  };
+  std::set<std::pair<std::string, std::string>> taken;  // (account, ref) present in the file
+  for (const BankStatement& statement : file.statements) {
+    for (const BankRecord& record : statement.records) taken.emplace(record.account, record.bank_ref);
+  }
+  std::map<RefKey, std::vector<Variant>> variants;
+  for (BankStatement& statement : file.statements) {
+    for (BankRecord& record : statement.records) {
+      if (record.ref_is_hash) continue;  // unique by construction
+      std::vector<Variant>& seen = variants[{record.account, record.bank_ref, record.status}];
+      const std::string content = full_content(record);
+      const auto same = std::find_if(seen.begin(), seen.end(),
+                                     [&](const Variant& v) { return v.content == content; });
+      if (same != seen.end()) {
+        record.bank_ref = same->ref;
+        continue;
+      }
+      if (seen.empty()) {
+        seen.push_back({content, record.bank_ref});
+        continue;
+      }
+      std::size_t suffix = seen.size() + 1;
+      std::string ref;
+      do {
+        ref = record.bank_ref + "#" + std::to_string(suffix++);
+      } while (!taken.emplace(record.account, ref).second);
+      file.warnings.push_back({record.source.file, record.source.position,
+                               "bank reference '" + record.bank_ref +
+                                   "' is used for another entry earlier in the file; stored as '" +
+                                   ref + "'"});
+      seen.push_back({content, ref});
+      record.bank_ref = ref;
+    }
+  }
+}
+
+}  // namespace
+
+void classify_counterparty(Counterparty& counterparty, const Registry& registry,
+                           const std::vector<WatchlistEntry>& watchlist) {
+  CounterpartyClassifier(registry, watchlist).classify(counterparty);
+}
+
+void assign_content_references(BankFile& file) {
+  for (BankStatement& statement : file.statements) assign_hashes(statement);
+  separate_reused_references(file);
+}
+
+void normalise_bank_file(BankFile& file, const Registry& registry,
+                         const std::vector<WatchlistEntry>& watchlist) {
+  assign_content_references(file);
+  const CounterpartyClassifier classifier(registry, watchlist);
+  for (BankStatement& statement : file.statements) {
+    for (BankRecord& record : statement.records) classifier.classify(record.counterparty);
+  }
+}
+
+}  // namespace sfmon

@@ -1,0 +1,145 @@
+// load_registry: parses schools.yaml with yaml-cpp, reads every school
+// (registry_loader_school.cpp), then checks what spans schools: unique
+// ids and accounts that belong to one school only.
+
+#include <map>
+
+#include "input_text.h"
+#include "registry_loader_internal.h"
+#include "sfmon/connectors/registry_loader.h"
+#include "sfmon/model/name_normaliser.h"
+
+namespace sfmon {
+namespace {
+
+using registry_internal::Field;
+using registry_internal::FieldRule;
+using registry_internal::ProblemList;
+using registry_internal::SchoolSource;
+
+std::string join_problems(const std::vector<std::string>& problems) {
+  if (problems.empty()) return "invalid registry";
+  // One line, as the CLI prints errors; problems() has them one by one.
+  std::string text;
+  for (const std::string& problem : problems) {
+    if (!text.empty()) text += "; ";
+    text += problem;
+  }
+  return text;
+}
+
+// A mark at the first invalid byte, so the problem reads file:line:column.
+YAML::Mark mark_at(std::string_view text, std::size_t pos) {
+  YAML::Mark mark;
+  mark.pos = static_cast<int>(pos);
+  for (std::size_t i = 0; i < pos; ++i) {
+    if (text[i] == '\n') ++mark.line;
+  }
+  return mark;
+}
+
+// Parses the text into one YAML document, reporting syntax errors and
+// extra documents. nullopt when there is nothing to read.
+std::optional<YAML::Node> parse_document(std::string_view text, ProblemList& problems) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& error) {
+    problems.add(error.mark, "YAML syntax error: " + error.msg);
+    return std::nullopt;
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    problems.add(YAML::Mark(), "the registry is empty; expected a map with a schools list");
+    return std::nullopt;
+  }
+  if (documents.size() > 1) {
+    // A second document would be silently ignored by most readers.
+    problems.add(documents[1].Mark(), "the registry must be one YAML document; found another");
+  }
+  return documents.front();
+}
+
+// Checks one school against those read before it and records its id and
+// account numbers (compared normalised: "4305-0180" is "43050180").
+class CrossSchoolChecks {
+ public:
+  explicit CrossSchoolChecks(ProblemList& problems) : problems_(problems) {}
+
+  void add(const SchoolSource& source) {
+    const School& school = source.school;
+    if (source.id_mark) {
+      const auto [first, inserted] = school_lines_.emplace(school.id, *source.id_mark);
+      if (!inserted) {
+        problems_.add(*source.id_mark,
+                      "duplicate school id (first at " + ProblemList::line_of(first->second) + ")",
+                      school.id);
+      }
+    }
+    for (std::size_t i = 0; i < school.accounts.size(); ++i) {
+      const std::string& number = school.accounts[i].number;
+      const YAML::Mark& mark = source.account_marks[i];
+      const auto [first, inserted] =
+          account_owners_.emplace(normalise_account(number), Owner{school.id, mark});
+      if (inserted) continue;
+      const Owner& owner = first->second;
+      const std::string where = ProblemList::line_of(owner.mark);
+      if (owner.school_id == school.id) {
+        problems_.add(mark, "account is listed twice for this school (first at " + where + ")",
+                      number);
+      } else {
+        problems_.add(mark,
+                      "account already belongs to school " + owner.school_id + " (" + where + ")",
+                      number);
+      }
+    }
+  }
+
+ private:
+  struct Owner {
+    std::string school_id;
+    YAML::Mark mark;
+  };
+  ProblemList& problems_;
+  std::map<std::string, YAML::Mark> school_lines_;
+  std::map<std::string, Owner> account_owners_;
+};
+
+}  // namespace
+
+RegistryError::RegistryError(std::vector<std::string> problems)
+    : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
+
+Registry load_registry(std::string_view yaml, const std::string& file) {
+  // yaml-cpp skips a BOM but its marks then count from after it; strip it
+  // here so that columns computed from `text` agree with the marks.
+  const std::string_view text = strip_utf8_bom(yaml);
+  ProblemList problems(file, text);
+  // GB18030 or Latin-1 text would turn every name into garbage; stop at the
+  // first bad byte rather than report a misread.
+  if (const std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+    problems.add(mark_at(text, bad), "invalid UTF-8 (only UTF-8 text is accepted)");
+    throw RegistryError(problems.sorted());
+  }
+  const std::optional<YAML::Node> root = parse_document(text, problems);
+  Registry registry;
+  if (root) {
+    CrossSchoolChecks cross_checks(problems);
+    const std::vector<FieldRule> rules = {
+        {"schools", true,
+         [&](const Field& field) {
+           const auto items = registry_internal::read_list(field, problems);
+           if (!items) return;
+           for (const YAML::Node& item : *items) {
+             SchoolSource source = registry_internal::read_school(item, problems);
+             cross_checks.add(source);
+             registry.schools.push_back(std::move(source.school));
+           }
+         }},
+    };
+    registry_internal::read_map(*root, "the registry", rules, problems);
+  }
+  if (!problems.empty()) throw RegistryError(problems.sorted());
+  return registry;
+}
+
+}  // namespace sfmon

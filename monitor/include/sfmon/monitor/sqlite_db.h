@@ -1,0 +1,218 @@
+#pragma once
+// A thin RAII layer over the sqlite3 C API for the record store: a connection
+// (SqliteDb), prepared statements (Statement), a statement cache and
+// transactions. Every sqlite return code is checked; failures throw StoreError
+// naming the sqlite message, the SQL and the database path.
+//
+// Thread safety: none of these classes may be shared between threads. Use one
+// SqliteDb per thread (the connection is opened with SQLITE_OPEN_NOMUTEX and
+// its statement cache is unsynchronised). Several connections, in this or in
+// other processes, may use the same database file: WAL mode lets readers run
+// beside one writer, and writers wait up to `busy_timeout_ms` for each other.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sfmon {
+
+// A database failure. what() is one line: the message, the SQL (white space
+// folded) and the database path, e.g.
+//   "UNIQUE constraint failed: accounts.number (sqlite code 1555); SQL: INSERT
+//    INTO accounts ...; database: /var/lib/sfmon/sfmon.db"
+class StoreError : public std::runtime_error {
+ public:
+  // `sqlite_code` is the extended result code, or 0 when the failure is ours
+  // (e.g. a schema newer than the binary) rather than sqlite's.
+  StoreError(std::string message, std::string sql, std::string db_path, int sqlite_code = 0);
+
+  const std::string& message() const { return message_; }
+  const std::string& sql() const { return sql_; }
+  const std::string& db_path() const { return db_path_; }
+  int sqlite_code() const { return sqlite_code_; }
+
+ private:
+  std::string message_;
+  std::string sql_;
+  std::string db_path_;
+  int sqlite_code_;
+};
+
+// The same error with `context` (what was being stored, e.g. a record's file
+// and position) put in front of its message.
+StoreError with_context(const StoreError& error, const std::string& context);
+
+// One compiled SQL statement. Parameter and column indexes follow sqlite:
+// parameters count from 1 (?1, ?2, ...), columns from 0. Text is UTF-8 and is
+// copied on bind. Borrows the connection: a Statement must not outlive the
+// SqliteDb that made it.
+class Statement {
+ public:
+  // Compiles exactly one SQL statement; trailing text other than white space
+  // and comments is an error (use SqliteDb::exec for scripts).
+  Statement(sqlite3* db, std::string sql, std::string db_path);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+
+  Statement& bind_int64(int index, std::int64_t value);
+  Statement& bind_bool(int index, bool value);  // stored as 0 / 1
+  Statement& bind_double(int index, double value);
+  Statement& bind_text(int index, std::string_view value);
+  Statement& bind_null(int index);
+  // nullopt binds NULL.
+  Statement& bind_int64_or_null(int index, const std::optional<std::int64_t>& value);
+  Statement& bind_double_or_null(int index, const std::optional<double>& value);
+  Statement& bind_text_or_null(int index, const std::optional<std::string>& value);
+
+  // Runs to the next row: true when a row is available through the column
+  // getters, false when the statement has finished.
+  bool step();
+  // Runs to completion, ignoring any rows (INSERT, UPDATE, DDL).
+  void run();
+  // Makes the statement ready to run again and clears its bindings. Never
+  // throws: sqlite3_reset only repeats the error of a failed step(), which
+  // step() has already thrown.
+  void reset() noexcept;
+
+  // Column getters need a current row (the last step() returned true) and a
+  // value of the right storage class; NULL is only accepted by the *_or_null
+  // getters. A mismatch throws StoreError naming the column.
+  int column_count() const;
+  bool column_is_null(int index) const;
+  std::int64_t column_int64(int index) const;
+  bool column_bool(int index) const;
+  double column_double(int index) const;  // REAL or INTEGER
+  std::string column_text(int index) const;
+  std::optional<std::int64_t> column_int64_or_null(int index) const;
+  std::optional<double> column_double_or_null(int index) const;
+  std::optional<std::string> column_text_or_null(int index) const;
+
+  const std::string& sql() const { return sql_; }
+
+ private:
+  void check_bind(int rc, int index);
+  void check_column(int index, int wanted_type, bool null_ok) const;
+  [[noreturn]] void fail(const std::string& message) const;
+
+  sqlite3* db_ = nullptr;       // not owned
+  sqlite3_stmt* stmt_ = nullptr;  // owned
+  std::string sql_;
+  std::string db_path_;
+  bool has_row_ = false;
+};
+
+// Resets a statement when the scope ends. A statement left on a row keeps its
+// read snapshot open, which blocks checkpoints and can make this connection's
+// next write transaction fail with SQLITE_BUSY_SNAPSHOT; use this guard for
+// queries that stop reading before the last row or may throw half way.
+class ResetGuard {
+ public:
+  explicit ResetGuard(Statement& statement) : statement_(statement) {}
+  ~ResetGuard() { statement_.reset(); }
+  ResetGuard(const ResetGuard&) = delete;
+  ResetGuard& operator=(const ResetGuard&) = delete;
+
+ private:
+  Statement& statement_;
+};
+
+enum class Synchronous { Normal, Full };
+
+struct SqliteOptions {
+  // FULL fsyncs the write-ahead log at every commit, so a commit that returned
+  // survives power loss too. sfmon commits once per input file or page, so the
+  // cost is one fsync per file, while the benefit is that a connector may move
+  // a file to the archive (or tell a remote source it is done) right after the
+  // commit without risking a file that is archived but not stored.
+  // NORMAL (sync only at checkpoints) is still crash-safe for the process —
+  // kill -9 loses nothing in WAL mode — and keeps the database consistent on
+  // power loss, but may roll back the last commits; fine for tests, benchmarks
+  // and rebuildable scratch databases.
+  Synchronous synchronous = Synchronous::Full;
+  int busy_timeout_ms = 5000;  // how long a writer waits for another writer
+};
+
+// An open connection. Opening creates the file when missing and sets: WAL
+// journal mode (file databases; ":memory:" keeps its in-memory journal),
+// the chosen synchronous level, foreign_keys=ON, the busy timeout and
+// extended result codes. Does not create the schema: see schema_migrations.h.
+class SqliteDb {
+ public:
+  explicit SqliteDb(const std::string& path, const SqliteOptions& options = {});
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+  // Moving keeps cached statements valid (they belong to the connection, which
+  // moves with them); objects holding a SqliteDb& to the source do not follow.
+  SqliteDb(SqliteDb&& other) noexcept;
+  SqliteDb& operator=(SqliteDb&& other) noexcept;
+
+  // A cached statement for `sql`, reset and with cleared bindings. The
+  // reference stays valid while this SqliteDb lives; the next prepare() of the
+  // same text resets it, so do not nest two uses of one SQL text (use
+  // prepare_uncached for that). The cache is keyed by the exact text and is
+  // never trimmed: bind values, never format them into SQL.
+  Statement& prepare(const std::string& sql);
+  Statement prepare_uncached(const std::string& sql);
+
+  // Runs every statement of a script (e.g. a migration) in order, discarding
+  // rows. An error names the statement of the script that failed.
+  void exec(std::string_view script);
+
+  // True between BEGIN and COMMIT/ROLLBACK (sqlite's autocommit is off).
+  bool in_transaction() const;
+  std::int64_t last_insert_rowid() const;
+  std::int64_t changes() const;  // rows changed by the last INSERT/UPDATE/DELETE
+
+  const std::string& path() const { return path_; }
+  // For features this wrapper does not cover; the connection stays owned here.
+  sqlite3* handle() const { return db_.get(); }
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const;
+  };
+  void configure(const SqliteOptions& options);
+  std::string pragma_text(const std::string& sql);
+
+  std::string path_;
+  std::unique_ptr<sqlite3, Closer> db_;
+  // Declared after db_ so that statements are finalised before the close.
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// A write transaction. At the outermost level it is BEGIN IMMEDIATE, which
+// takes the write lock up front so a read-then-write cannot fail half way
+// with SQLITE_BUSY. Inside an open transaction it is a SAVEPOINT instead, so
+// store operations that have their own Transaction compose into a caller's
+// larger one (records, cursor and alerts committed together). Destroying an
+// uncommitted Transaction rolls it back (to its savepoint when nested).
+class Transaction {
+ public:
+  explicit Transaction(SqliteDb& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  void commit();
+  // Explicit rollback; unlike the destructor it reports failure.
+  void rollback();
+  bool nested() const { return nested_; }
+
+ private:
+  SqliteDb& db_;
+  bool nested_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace sfmon

@@ -1,0 +1,93 @@
+#include "sfmon/monitor/cli.h"
+
+#include <functional>
+#include <map>
+#include <ostream>
+
+#include "sfmon/connectors/registry_loader.h"
+#include "sfmon/monitor/cli_args.h"
+#include "sfmon/monitor/cli_commands.h"
+#include "sfmon/monitor/config.h"
+#include "sfmon/monitor/sqlite_db.h"
+
+namespace sfmon {
+namespace {
+
+constexpr const char* kOverview = R"(sfmon — private school financial risk monitor
+
+Usage: sfmon COMMAND [options]      (sfmon COMMAND --help for its options)
+
+Commands:
+  run-once      one pull of every configured connector (files inboxes), then exit
+  ingest        ad-hoc ingest of bank or fee files given on the command line
+  records list  list stored bank and fee records, with filters
+  help          this text
+
+Exit codes: 0 success, 1 a check failed (e.g. a rejected file),
+            2 usage or configuration error.
+)";
+
+struct Command {
+  std::string name;  // "records list" for two-word commands
+  std::string help;
+  OptionSpec options;
+  std::function<int(const CliArgs&, std::ostream&, std::ostream&)> run;
+};
+
+std::vector<Command> commands() {
+  return {
+      {"run-once", kRunOnceHelp, {{"config"}, {}, {}}, run_once_command},
+      {"ingest", kIngestHelp, {{"config", "kind"}, {}, {}}, ingest_command},
+      {"records list", kRecordsListHelp,
+       {{"config", "kind", "school", "account", "from", "to", "format", "limit"}, {"flagged"}, {}},
+       records_list_command},
+  };
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    if (args.size() >= 2) {
+      for (const Command& command : commands()) {
+        if (command.name == args[1] || command.name.rfind(args[1] + " ", 0) == 0) {
+          out << command.help;
+          return 0;
+        }
+      }
+    }
+    out << kOverview;
+    return args.empty() ? 2 : 0;
+  }
+  for (const Command& command : commands()) {
+    const bool two_words = command.name.find(' ') != std::string::npos;
+    const std::string given = two_words && args.size() >= 2 ? args[0] + " " + args[1] : args[0];
+    if (given != command.name) continue;
+    const std::vector<std::string> rest(args.begin() + (two_words ? 2 : 1), args.end());
+    try {
+      const CliArgs parsed(rest, command.options);
+      if (parsed.help()) {
+        out << command.help;
+        return 0;
+      }
+      return command.run(parsed, out, err);
+    } catch (const UsageError& e) {
+      err << "sfmon " << command.name << ": " << e.what() << " (see sfmon " << command.name
+          << " --help)\n";
+      return 2;
+    } catch (const ConfigError& e) {
+      for (const std::string& problem : e.problems()) err << problem << '\n';
+      return 2;
+    } catch (const RegistryError& e) {
+      for (const std::string& problem : e.problems()) err << problem << '\n';
+      return 2;
+    } catch (const StoreError& e) {
+      err << "sfmon " << command.name << ": database error: " << e.what() << '\n';
+      return 2;
+    }
+  }
+  err << "sfmon: unknown command '" << args[0] << "' (see sfmon help)\n";
+  return 2;
+}
+
+}  // namespace sfmon

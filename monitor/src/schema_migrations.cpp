@@ -1,0 +1,307 @@
+#include "sfmon/monitor/schema_migrations.h"
+
+#include <string>
+
+namespace sfmon {
+namespace {
+
+// Version 1: the base schema. Registry tables are replaced wholesale by
+// RecordStore::sync_registry; nothing that must survive a registry reload may
+// reference them with ON DELETE CASCADE. Bank records deliberately carry no
+// school id: their school is found through `accounts`, so records of an
+// account that is registered later join their school without a rewrite. Fee
+// records do not reference `schools` either: a fee file may name a school the
+// registry does not know yet, and must not be lost for it.
+constexpr const char* kBaseSchema = R"sql(
+CREATE TABLE schools (
+  id              TEXT    NOT NULL PRIMARY KEY CHECK (id <> ''),
+  name            TEXT    NOT NULL,
+  kind            TEXT    NOT NULL CHECK (kind IN ('kindergarten', 'primary', 'middle', 'high',
+                                                    'nine_year', 'vocational', 'training')),
+  nonprofit       INTEGER NOT NULL CHECK (nonprofit IN (0, 1)),
+  inclusive       INTEGER NOT NULL CHECK (inclusive IN (0, 1)),
+  district        TEXT    NOT NULL,
+  enrollment      INTEGER NOT NULL CHECK (enrollment >= 0),
+  min_balance_fen INTEGER                                    -- NULL: no floor set
+) STRICT;
+
+CREATE TABLE accounts (
+  number    TEXT NOT NULL PRIMARY KEY CHECK (number <> ''),  -- normalised
+  school_id TEXT NOT NULL REFERENCES schools(id) ON DELETE CASCADE,
+  bank      TEXT NOT NULL,
+  role      TEXT NOT NULL CHECK (role IN ('supervised', 'basic', 'other'))
+) STRICT;
+CREATE INDEX accounts_by_school ON accounts(school_id);
+
+CREATE TABLE related_parties (
+  id              INTEGER PRIMARY KEY,
+  school_id       TEXT NOT NULL REFERENCES schools(id) ON DELETE CASCADE,
+  name            TEXT NOT NULL,
+  name_normalised TEXT NOT NULL,                             -- normalise_name(name)
+  account         TEXT NOT NULL,                             -- normalised; '' when unknown
+  relation        TEXT NOT NULL
+) STRICT;
+CREATE INDEX related_parties_by_school ON related_parties(school_id);
+
+CREATE TABLE fee_catalogue (
+  id        INTEGER PRIMARY KEY,
+  school_id TEXT    NOT NULL REFERENCES schools(id) ON DELETE CASCADE,
+  fee_type  TEXT    NOT NULL,
+  grade     TEXT    NOT NULL,                                -- 'all' or a grade label
+  cap_fen   INTEGER NOT NULL CHECK (cap_fen >= 0),
+  per       TEXT    NOT NULL CHECK (per IN ('hour', 'month', 'semester', 'year'))
+) STRICT;
+CREATE INDEX fee_catalogue_by_school ON fee_catalogue(school_id);
+
+CREATE TABLE academic_terms (
+  school_id  TEXT NOT NULL REFERENCES schools(id) ON DELETE CASCADE,
+  term       TEXT NOT NULL,
+  start_date TEXT NOT NULL CHECK (start_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  end_date   TEXT NOT NULL CHECK (end_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  PRIMARY KEY (school_id, term),
+  CHECK (end_date >= start_date)
+) STRICT;
+
+CREATE TABLE sources (
+  name          TEXT    NOT NULL PRIMARY KEY CHECK (name <> ''),  -- connector name
+  kind          TEXT    NOT NULL CHECK (kind IN ('bank', 'fee')),
+  first_seen_at INTEGER NOT NULL                                  -- UTC seconds
+) STRICT;
+
+CREATE TABLE cursors (
+  source     TEXT    NOT NULL PRIMARY KEY REFERENCES sources(name),
+  cursor     TEXT    NOT NULL,
+  updated_at INTEGER NOT NULL                                     -- UTC seconds
+) STRICT;
+
+CREATE TABLE ingest_log (
+  id                INTEGER PRIMARY KEY,
+  source            TEXT    NOT NULL REFERENCES sources(name),
+  path              TEXT    NOT NULL,                -- file path or URL
+  sha256            TEXT    NOT NULL,
+  kind              TEXT    NOT NULL CHECK (kind IN ('bank', 'fee')),
+  format            TEXT    NOT NULL,                -- camt | mt940 | csv | jsonl | http | ''
+  format_detail     TEXT    NOT NULL,                -- e.g. 'camt.053.001.02'
+  status            TEXT    NOT NULL CHECK (status IN ('accepted', 'rejected', 'duplicate')),
+  records_added     INTEGER NOT NULL DEFAULT 0,
+  records_duplicate INTEGER NOT NULL DEFAULT 0,
+  error             TEXT,                            -- set exactly when rejected
+  warnings          INTEGER NOT NULL DEFAULT 0,
+  at                INTEGER NOT NULL,                -- UTC seconds
+  CHECK ((status = 'rejected') = (error IS NOT NULL))
+) STRICT;
+CREATE INDEX ingest_log_by_content ON ingest_log(sha256, kind, status);
+
+CREATE TABLE ingest_warnings (
+  id        INTEGER PRIMARY KEY,
+  ingest_id INTEGER NOT NULL REFERENCES ingest_log(id),
+  file      TEXT    NOT NULL,
+  location  TEXT    NOT NULL,
+  message   TEXT    NOT NULL
+) STRICT;
+CREATE INDEX ingest_warnings_by_ingest ON ingest_warnings(ingest_id);
+
+CREATE TABLE quarantine (
+  id        INTEGER PRIMARY KEY,
+  ingest_id INTEGER NOT NULL UNIQUE REFERENCES ingest_log(id),
+  path      TEXT    NOT NULL,                        -- where the file now lies
+  error     TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE statements (
+  id           INTEGER PRIMARY KEY,
+  ingest_id    INTEGER NOT NULL REFERENCES ingest_log(id),
+  statement_id TEXT    NOT NULL,
+  account      TEXT    NOT NULL,                     -- normalised
+  currency     TEXT    NOT NULL,
+  opening_fen  INTEGER,
+  opening_date TEXT,
+  closing_fen  INTEGER,
+  closing_date TEXT,
+  record_count INTEGER NOT NULL,
+  CHECK ((opening_fen IS NULL) = (opening_date IS NULL)),
+  CHECK ((closing_fen IS NULL) = (closing_date IS NULL))
+) STRICT;
+CREATE INDEX statements_by_ingest ON statements(ingest_id);
+
+-- One balance per account, day and type; a later statement repeating it
+-- keeps the first one read.
+CREATE TABLE balances (
+  id            INTEGER PRIMARY KEY,
+  account       TEXT    NOT NULL,                    -- normalised
+  date          TEXT    NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  type          TEXT    NOT NULL CHECK (type IN ('opening', 'closing')),
+  amount_fen    INTEGER NOT NULL,
+  currency      TEXT    NOT NULL,
+  statement_row INTEGER NOT NULL REFERENCES statements(id),
+  UNIQUE (account, date, type)
+) STRICT;
+
+CREATE TABLE bank_records (
+  id                  INTEGER PRIMARY KEY,
+  account             TEXT    NOT NULL CHECK (account <> ''),   -- normalised
+  bank_ref            TEXT    NOT NULL CHECK (bank_ref <> ''),
+  ref_is_hash         INTEGER NOT NULL CHECK (ref_is_hash IN (0, 1)),
+  booked_at_utc       INTEGER NOT NULL,
+  booked_at_offset    INTEGER NOT NULL,
+  booked_at_date_only INTEGER NOT NULL CHECK (booked_at_date_only IN (0, 1)),
+  value_date          TEXT CHECK (value_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  amount_fen          INTEGER NOT NULL,                         -- credit +, debit -
+  currency            TEXT    NOT NULL CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
+  status              TEXT    NOT NULL CHECK (status IN ('booked', 'pending')),
+  reversal            INTEGER NOT NULL CHECK (reversal IN (0, 1)),
+  reversal_of         TEXT    NOT NULL,
+  cp_name             TEXT    NOT NULL,
+  cp_name_normalised  TEXT    NOT NULL,                         -- normalise_name(cp_name)
+  cp_account          TEXT    NOT NULL,                         -- normalised
+  cp_bank             TEXT    NOT NULL,
+  cp_class            TEXT    NOT NULL CHECK (cp_class IN ('unknown', 'person', 'organisation')),
+  cp_class_basis      TEXT    NOT NULL,
+  purpose             TEXT    NOT NULL,
+  tx_code             TEXT    NOT NULL,
+  balance_after_fen   INTEGER,
+  source_file         TEXT    NOT NULL,
+  source_position     TEXT    NOT NULL,
+  ingest_id           INTEGER NOT NULL REFERENCES ingest_log(id),
+  UNIQUE (account, bank_ref)
+) STRICT;
+CREATE INDEX bank_records_by_account_time ON bank_records(account, booked_at_utc);
+CREATE INDEX bank_records_by_time ON bank_records(booked_at_utc);
+
+CREATE TABLE fee_records (
+  id                INTEGER PRIMARY KEY,
+  school_id         TEXT    NOT NULL CHECK (school_id <> ''),
+  fee_id            TEXT    NOT NULL CHECK (fee_id <> ''),
+  student_id        TEXT    NOT NULL,
+  paid_at_utc       INTEGER NOT NULL,
+  paid_at_offset    INTEGER NOT NULL,
+  paid_at_date_only INTEGER NOT NULL CHECK (paid_at_date_only IN (0, 1)),
+  amount_fen        INTEGER NOT NULL,                           -- refunds negative
+  currency          TEXT    NOT NULL CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
+  fee_type          TEXT    NOT NULL,
+  grade             TEXT    NOT NULL,
+  period_start      TEXT CHECK (period_start GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  period_end        TEXT CHECK (period_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  hours             REAL,                                       -- class hours, not money
+  receiving_account TEXT    NOT NULL,                           -- normalised
+  refund_of         TEXT    NOT NULL,
+  enrolled_at       TEXT CHECK (enrolled_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  source_file       TEXT    NOT NULL,
+  source_position   TEXT    NOT NULL,
+  ingest_id         INTEGER NOT NULL REFERENCES ingest_log(id),
+  UNIQUE (school_id, fee_id)
+) STRICT;
+CREATE INDEX fee_records_by_school_time ON fee_records(school_id, paid_at_utc);
+CREATE INDEX fee_records_by_time ON fee_records(paid_at_utc);
+)sql";
+
+// Version 2: promotions of pending bank records are counted per file; the
+// evidence table that alerts will fill (record_kind 'balance' points at
+// balances.id, for FUND-MINBAL) exists so that record queries can already ask
+// "is this record flagged"; fee lookups by receiving account (FEE-WRONG-ACCOUNT,
+// FEE-UNRECONCILED) get an index. The alerts table itself arrives with the
+// alert manager; alert_evidence.alert_id will refer to it.
+constexpr const char* kEvidenceAndPromotions = R"sql(
+ALTER TABLE ingest_log ADD COLUMN records_promoted INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE alert_evidence (
+  alert_id    INTEGER NOT NULL,
+  record_kind TEXT    NOT NULL CHECK (record_kind IN ('bank', 'fee', 'balance')),
+  record_id   INTEGER NOT NULL,                -- bank_records.id, fee_records.id or balances.id
+  PRIMARY KEY (alert_id, record_kind, record_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX alert_evidence_by_record ON alert_evidence(record_kind, record_id, alert_id);
+
+CREATE INDEX fee_records_by_account_time ON fee_records(receiving_account, paid_at_utc);
+)sql";
+
+SchemaVersionError too_new(SqliteDb& db, int found) {
+  return SchemaVersionError("database schema version " + std::to_string(found) +
+                                " is newer than this sfmon supports (" +
+                                std::to_string(latest_schema_version()) +
+                                "); use a newer sfmon with this database",
+                            db.path(), found, latest_schema_version());
+}
+
+void check_foreign_keys(SqliteDb& db, const Migration& step) {
+  Statement check = db.prepare_uncached("PRAGMA foreign_key_check");
+  if (check.step()) {
+    throw StoreError("migration " + std::to_string(step.version) + " (" + step.description +
+                         ") left rows violating a foreign key in table " + check.column_text(0),
+                     "PRAGMA foreign_key_check", db.path());
+  }
+}
+
+// False when another migrator applied the step first.
+bool apply(SqliteDb& db, const Migration& step) {
+  Transaction transaction(db);
+  // Re-read under the write lock: another process may have migrated meanwhile.
+  const int current = schema_version(db);
+  if (current > latest_schema_version()) throw too_new(db, current);
+  if (current >= step.version) return false;
+  try {
+    db.exec(step.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(step.version));
+  } catch (const StoreError& error) {
+    throw StoreError("migration " + std::to_string(step.version) + " (" + step.description +
+                         ") failed: " + error.message(),
+                     error.sql(), error.db_path(), error.sqlite_code());
+  }
+  check_foreign_keys(db, step);
+  transaction.commit();
+  return true;
+}
+
+}  // namespace
+
+SchemaVersionError::SchemaVersionError(std::string message, std::string db_path, int found,
+                                       int supported)
+    : StoreError(std::move(message), "", std::move(db_path)), found_(found), supported_(supported) {}
+
+const std::vector<Migration>& schema_migrations() {
+  static const std::vector<Migration> steps{
+      {1, "base schema", kBaseSchema},
+      {2, "promotion counts, alert evidence, fee account index", kEvidenceAndPromotions},
+  };
+  return steps;
+}
+
+int latest_schema_version() { return schema_migrations().back().version; }
+
+int schema_version(SqliteDb& db) {
+  Statement& query = db.prepare("PRAGMA user_version");
+  ResetGuard done(query);
+  if (!query.step()) throw StoreError("PRAGMA user_version returned nothing", query.sql(), db.path());
+  return static_cast<int>(query.column_int64(0));
+}
+
+int migrate(SqliteDb& db) { return migrate_to(db, latest_schema_version()); }
+
+int migrate_to(SqliteDb& db, int version) {
+  if (version < 0 || version > latest_schema_version()) {
+    throw SchemaVersionError("cannot migrate to unknown schema version " + std::to_string(version),
+                             db.path(), version, latest_schema_version());
+  }
+  const int found = schema_version(db);
+  if (found > latest_schema_version()) throw too_new(db, found);
+  int applied = 0;
+  for (const Migration& step : schema_migrations()) {
+    if (step.version <= found) continue;
+    if (step.version > version) break;
+    if (apply(db, step)) ++applied;
+  }
+  return applied;
+}
+
+void require_latest_schema(SqliteDb& db) {
+  const int found = schema_version(db);
+  if (found > latest_schema_version()) throw too_new(db, found);
+  if (found < latest_schema_version()) {
+    throw SchemaVersionError("database schema version " + std::to_string(found) +
+                                 " is older than this sfmon needs (" +
+                                 std::to_string(latest_schema_version()) + "); migrate it first",
+                             db.path(), found, latest_schema_version());
+  }
+}
+
+}  // namespace sfmon

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds sfmon and runs every test twice: in the normal build (build/) and
+# under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+jobs=$(nproc)
+echo "== normal build"
+scripts/build.sh build
+(cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== ASan + UBSan build"
+scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DSFMON_SANITIZE=ON
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j"$jobs")

@@ -1,0 +1,194 @@
+#include "sfmon/monitor/schema_migrations.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "sfmon/monitor/record_store.h"
+
+namespace sfmon {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = fs::temp_directory_path() /
+            ("sfmon-migrate-" + std::to_string(::getpid()) + "-" + info->name());
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+bool has_table(SqliteDb& db, const std::string& name) {
+  Statement& query = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = ?1");
+  ResetGuard done(query);
+  query.bind_text(1, name);
+  EXPECT_TRUE(query.step());
+  return query.column_int64(0) == 1;
+}
+
+bool has_column(SqliteDb& db, const std::string& table, const std::string& column) {
+  Statement& query = db.prepare("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2");
+  ResetGuard done(query);
+  query.bind_text(1, table).bind_text(2, column);
+  EXPECT_TRUE(query.step());
+  return query.column_int64(0) == 1;
+}
+
+// Rows as a version-1 sfmon would have written them.
+constexpr const char* kVersion1Data = R"sql(
+INSERT INTO schools (id, name, kind, nonprofit, inclusive, district, enrollment, min_balance_fen)
+  VALUES ('CS-0001', '长沙市某某实验学校', 'primary', 1, 0, '岳麓区', 1200, 200000000);
+INSERT INTO accounts (number, school_id, bank, role)
+  VALUES ('43050180123400000001', 'CS-0001', '建设银行长沙分行', 'supervised');
+INSERT INTO sources (name, kind, first_seen_at) VALUES ('bank-inbox', 'bank', 1700000000);
+INSERT INTO ingest_log (id, source, path, sha256, kind, format, format_detail, status,
+                        records_added, warnings, at)
+  VALUES (1, 'bank-inbox', 'inbox/a.xml', 'abc', 'bank', 'camt', 'camt.053.001.02', 'accepted',
+          1, 0, 1700000000);
+INSERT INTO bank_records (account, bank_ref, ref_is_hash, booked_at_utc, booked_at_offset,
+    booked_at_date_only, value_date, amount_fen, currency, status, reversal, reversal_of,
+    cp_name, cp_name_normalised, cp_account, cp_bank, cp_class, cp_class_basis, purpose,
+    tx_code, balance_after_fen, source_file, source_position, ingest_id)
+  VALUES ('43050180123400000001', 'REF-1', 0, 1725244200, 480, 0, '2024-09-02', -150000,
+          'CNY', 'booked', 0, '', '张三', '张三', '6222020000000001', '', 'person',
+          'name-shape', '借款', '', NULL, 'inbox/a.xml', 'Stmt[1]/Ntry[1]', 1);
+INSERT INTO fee_records (school_id, fee_id, student_id, paid_at_utc, paid_at_offset,
+    paid_at_date_only, amount_fen, currency, fee_type, grade, period_start, period_end, hours,
+    receiving_account, refund_of, enrolled_at, source_file, source_position, ingest_id)
+  VALUES ('CS-0001', 'F-1', 'S-9', 1725206400, 480, 1, 1500000, 'CNY', 'tuition', 'all',
+          '2024-09-01', '2025-01-31', NULL, '43050180123400000001', '', NULL, 'fees.csv',
+          'line 2', 1);
+)sql";
+
+TEST(SchemaMigrationsTest, VersionsCountUpFromOneWithoutGaps) {
+  int expected = 1;
+  for (const Migration& step : schema_migrations()) {
+    EXPECT_EQ(step.version, expected++) << step.description;
+  }
+  EXPECT_EQ(latest_schema_version(), expected - 1);
+  EXPECT_GE(latest_schema_version(), 2);
+}
+
+TEST(SchemaMigrationsTest, FreshDatabaseMigratesToLatest) {
+  SqliteDb db(":memory:");
+  EXPECT_EQ(schema_version(db), 0);
+  EXPECT_EQ(migrate(db), latest_schema_version());
+  EXPECT_EQ(schema_version(db), latest_schema_version());
+  for (const char* table :
+       {"schools", "accounts", "related_parties", "fee_catalogue", "academic_terms", "sources",
+        "cursors", "ingest_log", "ingest_warnings", "quarantine", "statements", "balances",
+        "bank_records", "fee_records", "alert_evidence"}) {
+    EXPECT_TRUE(has_table(db, table)) << table;
+  }
+  EXPECT_NO_THROW(require_latest_schema(db));
+}
+
+TEST(SchemaMigrationsTest, MigratingACurrentDatabaseDoesNothing) {
+  SqliteDb db(":memory:");
+  migrate(db);
+  EXPECT_EQ(migrate(db), 0);
+  EXPECT_EQ(schema_version(db), latest_schema_version());
+}
+
+TEST(SchemaMigrationsTest, MigrateToStopsAtTheRequestedVersion) {
+  SqliteDb db(":memory:");
+  EXPECT_EQ(migrate_to(db, 1), 1);
+  EXPECT_EQ(schema_version(db), 1);
+  EXPECT_FALSE(has_table(db, "alert_evidence"));
+  EXPECT_FALSE(has_column(db, "ingest_log", "records_promoted"));
+}
+
+TEST(SchemaMigrationsTest, VersionOneDatabaseWithDataUpgradesAndKeepsIt) {
+  TempDir dir;
+  const std::string path = dir.file("old.db");
+  {
+    SqliteDb old_db(path);
+    migrate_to(old_db, 1);
+    old_db.exec(kVersion1Data);
+  }
+  SqliteDb db(path);
+  EXPECT_EQ(migrate(db), latest_schema_version() - 1);
+  EXPECT_TRUE(has_column(db, "ingest_log", "records_promoted"));
+  EXPECT_TRUE(has_table(db, "alert_evidence"));
+
+  RecordStore store(db);
+  const std::vector<RecordRow> rows = store.list_records({});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].kind, RecordKind::Fee);  // paid 2024-09-02 00:00 +08:00, before the debit
+  EXPECT_EQ(rows[0].id, "F-1");
+  EXPECT_EQ(rows[1].id, "REF-1");
+  EXPECT_EQ(rows[1].school_id, "CS-0001");
+  EXPECT_EQ(rows[1].amount_fen, -150000);
+  EXPECT_EQ(rows[1].counterparty_class, CounterpartyClass::Person);
+  const StoreSummary summary = store.summary();
+  EXPECT_EQ(summary.files_accepted, 1);
+  EXPECT_EQ(summary.unregistered_account_records, 0);
+  EXPECT_TRUE(store.has_ingested("abc", "bank"));
+}
+
+TEST(SchemaMigrationsTest, DatabaseNewerThanTheBinaryIsRefusedUntouched) {
+  SqliteDb db(":memory:");
+  migrate(db);
+  const int future = latest_schema_version() + 1;
+  db.exec("PRAGMA user_version = " + std::to_string(future));
+  try {
+    migrate(db);
+    FAIL() << "a newer database must be refused";
+  } catch (const SchemaVersionError& error) {
+    EXPECT_EQ(error.found_version(), future);
+    EXPECT_EQ(error.supported_version(), latest_schema_version());
+    EXPECT_NE(std::string(error.what()).find("newer than this sfmon supports"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(schema_version(db), future);
+  EXPECT_THROW(require_latest_schema(db), SchemaVersionError);
+}
+
+TEST(SchemaMigrationsTest, RecordStoreRefusesAnOutdatedSchema) {
+  SqliteDb db(":memory:");
+  migrate_to(db, 1);
+  try {
+    RecordStore store(db);
+    FAIL() << "a version-1 database must not be used by the current store";
+  } catch (const SchemaVersionError& error) {
+    EXPECT_NE(std::string(error.what()).find("migrate it first"), std::string::npos);
+  }
+}
+
+TEST(SchemaMigrationsTest, FailingStepIsRolledBackAndEarlierStepsStay) {
+  SqliteDb db(":memory:");
+  migrate_to(db, 1);
+  // Makes step 2's CREATE TABLE fail after its ALTER TABLE already ran.
+  db.exec("CREATE TABLE alert_evidence (x INTEGER)");
+  try {
+    migrate(db);
+    FAIL() << "step 2 must fail";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("migration 2"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("already exists"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(schema_version(db), 1);
+  EXPECT_FALSE(has_column(db, "ingest_log", "records_promoted"));
+  EXPECT_FALSE(db.in_transaction());
+}
+
+TEST(SchemaMigrationsTest, UnknownTargetVersionIsRefused) {
+  SqliteDb db(":memory:");
+  EXPECT_THROW(migrate_to(db, latest_schema_version() + 1), SchemaVersionError);
+  EXPECT_THROW(migrate_to(db, -1), SchemaVersionError);
+  EXPECT_EQ(schema_version(db), 0);
+}
+
+}  // namespace
+}  // namespace sfmon
