@@ -144,8 +144,8 @@ class StatementCollector {
  private:
   void check_unique_reference(const BankRecord& record) {
     if (record.bank_ref.empty()) return;
-    const auto [it, inserted] =
-        first_position_.emplace(std::make_pair(record.account, record.bank_ref), record.source.position);
+    const auto [it, inserted] = first_position_.emplace(
+        std::make_pair(record.account, record.bank_ref), record.source.position);
     if (!inserted) {
       throw InputError(file_, record.source.position,
                        "column 'txn_id': duplicate for account " + record.account + " (first on " +

@@ -22,8 +22,8 @@ CsvColumns::CsvColumns(const CsvRow& header, const std::string& file)
     std::string name = lower_ascii(trim_ascii(header.cells[i]));
     if (name.empty()) continue;
     if (!index_.emplace(name, i).second) {
-      throw InputError(file_, line_location(header_line_), "column '" + name + "' appears twice in the header",
-                       name);
+      throw InputError(file_, line_location(header_line_),
+                       "column '" + name + "' appears twice in the header", name);
     }
   }
 }

@@ -53,8 +53,9 @@ class FeeFieldsDecoder {
     record.receiving_account = std::string(field("receiving_account"));
     record.refund_of = std::string(field("refund_of"));
     if (!record.refund_of.empty() && record.amount_fen >= 0) {
-      fail("refund_of", "given but the amount " + std::string(field("amount")) +
-                            " is not negative (a refund has a negative amount)",
+      fail("refund_of",
+           "given but the amount " + std::string(field("amount")) +
+               " is not negative (a refund has a negative amount)",
            record.refund_of);
     }
     if (record.refund_of == record.fee_id) {
@@ -121,8 +122,8 @@ class FeeFieldsDecoder {
     if (text.empty()) return std::nullopt;
     const std::size_t point = text.find('.');
     const auto is_digits = [](std::string_view part) {
-      return !part.empty() && std::all_of(part.begin(), part.end(),
-                                          [](char c) { return c >= '0' && c <= '9'; });
+      return !part.empty() &&
+             std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
     const bool plain = is_digits(text.substr(0, point)) &&
                        (point == std::string_view::npos || is_digits(text.substr(point + 1)));

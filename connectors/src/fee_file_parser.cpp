@@ -11,10 +11,19 @@
 namespace sfmon {
 namespace {
 
-const std::vector<std::string_view> kFeeFields = {
-    "fee_id",      "school_id", "student_id",        "paid_at",   "amount",
-    "fee_type",    "grade",     "period_start",      "period_end", "hours",
-    "receiving_account",        "refund_of",         "enrolled_at"};
+const std::vector<std::string_view> kFeeFields = {"fee_id",
+                                                  "school_id",
+                                                  "student_id",
+                                                  "paid_at",
+                                                  "amount",
+                                                  "fee_type",
+                                                  "grade",
+                                                  "period_start",
+                                                  "period_end",
+                                                  "hours",
+                                                  "receiving_account",
+                                                  "refund_of",
+                                                  "enrolled_at"};
 const std::vector<std::string_view> kRequiredFeeColumns = {"fee_id", "school_id", "paid_at",
                                                            "amount", "fee_type"};
 
@@ -28,10 +37,10 @@ class FeeIdentityCheck {
     const auto [it, inserted] = first_position_.emplace(
         std::make_pair(record.school_id, record.fee_id), record.source.position);
     if (!inserted) {
-      throw InputError(file_, record.source.position,
-                       "duplicate fee_id for school " + record.school_id + " (first on " +
-                           it->second + ")",
-                       record.fee_id);
+      throw InputError(
+          file_, record.source.position,
+          "duplicate fee_id for school " + record.school_id + " (first on " + it->second + ")",
+          record.fee_id);
     }
   }
 
@@ -82,8 +91,8 @@ std::vector<FeeRecord> parse_fee_jsonl(std::string_view content, const std::stri
 
     const std::string location = line_location(line_number);
     require_valid_utf8(line, file, line_number);
-    records.push_back(
-        decode_fee_fields(read_flat_json_object(line, file, location), file, location, zone));
+    records.push_back(decode_fee_fields(read_flat_json_object(line, kFeeFields, file, location),
+                                        file, location, zone));
     identities.add(records.back());
   }
   return records;

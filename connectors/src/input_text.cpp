@@ -96,6 +96,8 @@ std::string_view trim_ascii(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-std::string line_location(int line) { return "line " + std::to_string(line); }
+std::string line_location(int line) {
+  return "line " + std::to_string(line);
+}
 
 }  // namespace sfmon

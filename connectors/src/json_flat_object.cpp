@@ -11,7 +11,9 @@
 namespace sfmon {
 namespace {
 
-bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_json_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // Rewrites an object that Poco has already accepted so that every top-level
 // number becomes a string holding its source text. This is how the exact
@@ -19,7 +21,9 @@ bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '
 // collects the raw keys to find duplicates, which Poco silently merges.
 class TopLevelNumberQuoter {
  public:
-  explicit TopLevelNumberQuoter(std::string_view json) : json_(json) { out_.reserve(json.size() + 16); }
+  explicit TopLevelNumberQuoter(std::string_view json) : json_(json) {
+    out_.reserve(json.size() + 16);
+  }
 
   // Returns the first duplicated raw key in `*duplicate`, if any.
   std::string rewrite(std::string* duplicate) {
@@ -119,8 +123,9 @@ Poco::Dynamic::Var parse_json(const std::string& json, const std::string& file,
 }  // namespace
 
 std::map<std::string, std::string> read_flat_json_object(std::string_view json,
-                                                          const std::string& file,
-                                                          const std::string& location) {
+                                                         const std::vector<std::string_view>& keys,
+                                                         const std::string& file,
+                                                         const std::string& location) {
   const std::string original(json);
   const Poco::Dynamic::Var parsed = parse_json(original, file, location);
   if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
@@ -132,8 +137,7 @@ std::map<std::string, std::string> read_flat_json_object(std::string_view json,
   if (!duplicate.empty()) {
     throw InputError(file, location, "key '" + duplicate + "' appears twice", original);
   }
-  const auto object =
-      parse_json(rewritten, file, location).extract<Poco::JSON::Object::Ptr>();
+  const auto object = parse_json(rewritten, file, location).extract<Poco::JSON::Object::Ptr>();
   if (object->size() != quoter.key_count()) {
     // Two spellings of one key, e.g. "a" and "\u0061".
     throw InputError(file, location, "a key appears twice (written with different escapes)",
@@ -141,11 +145,14 @@ std::map<std::string, std::string> read_flat_json_object(std::string_view json,
   }
 
   std::map<std::string, std::string> fields;
-  for (const auto& [key, value] : *object) {
+  for (const std::string_view wanted : keys) {
+    const std::string key(wanted);
+    if (!object->has(key)) continue;
+    const Poco::Dynamic::Var value = object->get(key);
     if (value.isEmpty()) continue;  // null: the field is absent
     if (!value.isString()) {
-      throw InputError(file, location,
-                       "field '" + key + "' must be a string or a number", value.toString());
+      throw InputError(file, location, "field '" + key + "' must be a string or a number",
+                       value.toString());
     }
     fields.emplace(key, value.extract<std::string>());
   }

@@ -42,11 +42,14 @@ class ContentKey {
 
 // What the hash covers. Names and accounts are normalised so that the same
 // entry from another export of the same bank hashes alike; the status is
-// left out so a pending entry and its booking share the reference.
+// left out so a pending entry and its booking share the reference. The
+// booking time is hashed as numbers, not through a display format that may
+// change (a changed hash would make stored records reappear as new).
 std::string hashed_content(const BankRecord& record) {
   ContentKey key;
   key.add(normalise_account(record.account))
-      .add(record.booked_at.to_string())
+      .add(std::to_string(record.booked_at.utc_seconds) +
+           (record.booked_at.date_only ? "/date" : "/time"))
       .add(std::to_string(record.amount_fen))
       .add(record.currency)
       .add(normalise_name(record.counterparty.name))

@@ -18,12 +18,17 @@ using registry_internal::ProblemList;
 using registry_internal::SchoolSource;
 
 std::string join_problems(const std::vector<std::string>& problems) {
+  // One line, as the CLI prints errors, of bounded length however broken
+  // the file; problems() has them all, one by one.
+  constexpr std::size_t kShown = 20;
   if (problems.empty()) return "invalid registry";
-  // One line, as the CLI prints errors; problems() has them one by one.
   std::string text;
-  for (const std::string& problem : problems) {
+  for (std::size_t i = 0; i < problems.size() && i < kShown; ++i) {
     if (!text.empty()) text += "; ";
-    text += problem;
+    text += problems[i];
+  }
+  if (problems.size() > kShown) {
+    text += "; ... and " + std::to_string(problems.size() - kShown) + " more problems";
   }
   return text;
 }
@@ -75,15 +80,16 @@ class CrossSchoolChecks {
                       school.id);
       }
     }
+    ++school_count_;
     for (std::size_t i = 0; i < school.accounts.size(); ++i) {
       const std::string& number = school.accounts[i].number;
       const YAML::Mark& mark = source.account_marks[i];
       const auto [first, inserted] =
-          account_owners_.emplace(normalise_account(number), Owner{school.id, mark});
+          account_owners_.emplace(normalise_account(number), Owner{school_count_, school.id, mark});
       if (inserted) continue;
       const Owner& owner = first->second;
       const std::string where = ProblemList::line_of(owner.mark);
-      if (owner.school_id == school.id) {
+      if (owner.school_number == school_count_) {
         problems_.add(mark, "account is listed twice for this school (first at " + where + ")",
                       number);
       } else {
@@ -96,12 +102,14 @@ class CrossSchoolChecks {
 
  private:
   struct Owner {
+    int school_number = 0;  // 1-based position in the file; ids may repeat
     std::string school_id;
     YAML::Mark mark;
   };
   ProblemList& problems_;
   std::map<std::string, YAML::Mark> school_lines_;
   std::map<std::string, Owner> account_owners_;
+  int school_count_ = 0;
 };
 
 }  // namespace

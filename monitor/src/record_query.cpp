@@ -69,16 +69,15 @@ struct Half {
   const char* row_id;
 };
 constexpr Half kBank{kBankSelect, "bank", "a.school_id", "b.account", "b.booked_at_utc", "b.id"};
-constexpr Half kFee{kFeeSelect, "fee", "f.school_id", "f.receiving_account", "f.paid_at_utc",
-                    "f.id"};
+constexpr Half kFee{kFeeSelect,      "fee", "f.school_id", "f.receiving_account",
+                    "f.paid_at_utc", "f.id"};
 
 using Value = std::variant<std::int64_t, std::string>;
 
 // The SQL text depends only on which filters are set, so the statement cache
 // holds a handful of variants; values are always bound, never spliced in.
 void append_half(const Half& half, const RecordFilter& filter, std::optional<std::int64_t> from_utc,
-                 std::optional<std::int64_t> to_utc, std::string& sql,
-                 std::vector<Value>& values) {
+                 std::optional<std::int64_t> to_utc, std::string& sql, std::vector<Value>& values) {
   sql += half.select;
   if (filter.school_id) {
     sql += std::string(" AND ") + half.school + " = ?";
@@ -108,8 +107,8 @@ Enum enum_from_text(const std::array<Enum, N>& candidates, const std::string& te
   for (Enum candidate : candidates) {
     if (text == to_string(candidate)) return candidate;
   }
-  throw StoreError(std::string("stored ") + what + " '" + text + "' is not known to this sfmon",
-                   "", db_path);
+  throw StoreError(std::string("stored ") + what + " '" + text + "' is not known to this sfmon", "",
+                   db_path);
 }
 
 std::optional<Date> stored_date(const Statement& row, int column, const std::string& db_path) {
@@ -155,10 +154,10 @@ RecordRow read_row(const Statement& row, const std::string& db_path) {
       enum_from_text(std::array{CounterpartyClass::Unknown, CounterpartyClass::Person,
                                 CounterpartyClass::Organisation},
                      row.column_text(kCpClass), "counterparty class", db_path);
-  record.counterparty_basis =
-      enum_from_text(std::array{ClassBasis::None, ClassBasis::Source, ClassBasis::Registry,
-                                ClassBasis::Watchlist, ClassBasis::LegalForm, ClassBasis::NameShape},
-                     row.column_text(kCpBasis), "counterparty class basis", db_path);
+  record.counterparty_basis = enum_from_text(
+      std::array{ClassBasis::None, ClassBasis::Source, ClassBasis::Registry, ClassBasis::Watchlist,
+                 ClassBasis::LegalForm, ClassBasis::NameShape},
+      row.column_text(kCpBasis), "counterparty class basis", db_path);
   record.purpose = row.column_text(kPurpose);
   record.reversal = row.column_bool(kReversal);
   record.reversal_of = row.column_text(kReversalOf);

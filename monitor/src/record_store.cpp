@@ -91,7 +91,9 @@ void insert_school_details(SqliteDb& db, const School& school) {
 
 }  // namespace
 
-const char* to_string(RecordKind kind) { return kind == RecordKind::Bank ? "bank" : "fee"; }
+const char* to_string(RecordKind kind) {
+  return kind == RecordKind::Bank ? "bank" : "fee";
+}
 
 std::optional<RecordKind> record_kind_from_string(const std::string& text) {
   if (text == "bank") return RecordKind::Bank;
@@ -103,7 +105,9 @@ RecordStore::RecordStore(SqliteDb& db, Clock clock) : db_(db), clock_(std::move(
   require_latest_schema(db_);
 }
 
-std::int64_t RecordStore::now() const { return clock_ ? clock_() : system_now(); }
+std::int64_t RecordStore::now() const {
+  return clock_ ? clock_() : system_now();
+}
 
 void RecordStore::sync_registry(const Registry& registry) {
   Transaction transaction(db_);
@@ -162,8 +166,8 @@ std::optional<std::string> RecordStore::cursor(const std::string& source) {
 void RecordStore::ensure_source(const std::string& source, const std::string& kind) {
   try {
     db_.prepare(
-          "INSERT INTO sources (name, kind, first_seen_at) VALUES (?1, ?2, ?3) "
-          "ON CONFLICT (name) DO NOTHING")
+           "INSERT INTO sources (name, kind, first_seen_at) VALUES (?1, ?2, ?3) "
+           "ON CONFLICT (name) DO NOTHING")
         .bind_text(1, source)
         .bind_text(2, kind)
         .bind_int64(3, now())
@@ -174,14 +178,13 @@ void RecordStore::ensure_source(const std::string& source, const std::string& ki
 }
 
 std::int64_t RecordStore::begin_ingest(const FileOrigin& origin, const std::string& status,
-                                       const std::string& format,
-                                       const std::string& format_detail,
+                                       const std::string& format, const std::string& format_detail,
                                        const std::optional<std::string>& error) {
   ensure_source(origin.source, origin.kind);
   try {
     db_.prepare(
-          "INSERT INTO ingest_log (source, path, sha256, kind, format, format_detail, status, at, "
-          "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+           "INSERT INTO ingest_log (source, path, sha256, kind, format, format_detail, status, at, "
+           "error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
         .bind_text(1, origin.source)
         .bind_text(2, origin.path)
         .bind_text(3, origin.sha256)
@@ -200,8 +203,8 @@ std::int64_t RecordStore::begin_ingest(const FileOrigin& origin, const std::stri
 
 void RecordStore::finish_ingest(const IngestResult& result) {
   db_.prepare(
-        "UPDATE ingest_log SET records_added = ?1, records_duplicate = ?2, records_promoted = ?3, "
-        "warnings = ?4 WHERE id = ?5")
+         "UPDATE ingest_log SET records_added = ?1, records_duplicate = ?2, records_promoted = ?3, "
+         "warnings = ?4 WHERE id = ?5")
       .bind_int64(1, result.added)
       .bind_int64(2, result.duplicates)
       .bind_int64(3, result.promoted)

@@ -89,8 +89,8 @@ IngestResult RecordStore::store_bank_file(const BankFile& file, const FileOrigin
   Transaction transaction(db_);
   const char* status = has_ingested(origin.sha256, origin.kind) ? "duplicate" : "accepted";
   IngestResult result;
-  result.ingest_id = begin_ingest(origin, status, to_string(file.format), file.format_detail,
-                                  std::nullopt);
+  result.ingest_id =
+      begin_ingest(origin, status, to_string(file.format), file.format_detail, std::nullopt);
   for (const Warning& warning : file.warnings) store_warning(warning, result.ingest_id);
   result.warnings = static_cast<int>(file.warnings.size());
   for (const BankStatement& statement : file.statements) {
@@ -103,8 +103,8 @@ IngestResult RecordStore::store_bank_file(const BankFile& file, const FileOrigin
 
 void RecordStore::store_warning(const Warning& warning, std::int64_t ingest_id) {
   db_.prepare(
-        "INSERT INTO ingest_warnings (ingest_id, file, location, message) "
-        "VALUES (?1, ?2, ?3, ?4)")
+         "INSERT INTO ingest_warnings (ingest_id, file, location, message) "
+         "VALUES (?1, ?2, ?3, ?4)")
       .bind_int64(1, ingest_id)
       .bind_text(2, warning.file)
       .bind_text(3, warning.location)
@@ -118,18 +118,18 @@ void RecordStore::store_statement(const BankStatement& statement, std::int64_t i
   std::int64_t statement_row = 0;
   try {
     db_.prepare(
-          "INSERT INTO statements (ingest_id, statement_id, account, currency, opening_fen, "
-          "opening_date, closing_fen, closing_date, record_count) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+           "INSERT INTO statements (ingest_id, statement_id, account, currency, opening_fen, "
+           "opening_date, closing_fen, closing_date, record_count) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
         .bind_int64(1, ingest_id)
         .bind_text(2, statement.statement_id)
         .bind_text(3, account)
         .bind_text(4, statement.currency)
-        .bind_int64_or_null(5, statement.opening ? std::optional<Fen>(statement.opening->amount_fen)
-                                                 : std::nullopt)
+        .bind_int64_or_null(
+            5, statement.opening ? std::optional<Fen>(statement.opening->amount_fen) : std::nullopt)
         .bind_text_or_null(6, statement.opening ? date_text(statement.opening->date) : std::nullopt)
-        .bind_int64_or_null(7, statement.closing ? std::optional<Fen>(statement.closing->amount_fen)
-                                                 : std::nullopt)
+        .bind_int64_or_null(
+            7, statement.closing ? std::optional<Fen>(statement.closing->amount_fen) : std::nullopt)
         .bind_text_or_null(8, statement.closing ? date_text(statement.closing->date) : std::nullopt)
         .bind_int64(9, static_cast<std::int64_t>(statement.records.size()))
         .run();
@@ -141,8 +141,8 @@ void RecordStore::store_statement(const BankStatement& statement, std::int64_t i
       insert_balance(db_, account, *statement.closing, statement.currency, statement_row);
     }
   } catch (const StoreError& error) {
-    throw with_context(error, "statement '" + statement.statement_id + "' of account '" +
-                                  statement.account + "'");
+    throw with_context(
+        error, "statement '" + statement.statement_id + "' of account '" + statement.account + "'");
   }
   for (const BankRecord& record : statement.records) {
     store_bank_record(record, account, ingest_id, result);
@@ -188,9 +188,9 @@ IngestResult RecordStore::store_fee_records(
   if (cursor) {
     ensure_source(cursor->first, "fee");
     db_.prepare(
-          "INSERT INTO cursors (source, cursor, updated_at) VALUES (?1, ?2, ?3) "
-          "ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, "
-          "updated_at = excluded.updated_at")
+           "INSERT INTO cursors (source, cursor, updated_at) VALUES (?1, ?2, ?3) "
+           "ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, "
+           "updated_at = excluded.updated_at")
         .bind_text(1, cursor->first)
         .bind_text(2, cursor->second)
         .bind_int64(3, now())
@@ -204,11 +204,11 @@ void RecordStore::store_fee_record(const FeeRecord& record, std::int64_t ingest_
                                    IngestResult& result) {
   try {
     db_.prepare(
-          "INSERT INTO fee_records (school_id, fee_id, student_id, paid_at_utc, paid_at_offset, "
-          "paid_at_date_only, amount_fen, currency, fee_type, grade, period_start, period_end, "
-          "hours, receiving_account, refund_of, enrolled_at, source_file, source_position, "
-          "ingest_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-          "?16, ?17, ?18, ?19) ON CONFLICT (school_id, fee_id) DO NOTHING")
+           "INSERT INTO fee_records (school_id, fee_id, student_id, paid_at_utc, paid_at_offset, "
+           "paid_at_date_only, amount_fen, currency, fee_type, grade, period_start, period_end, "
+           "hours, receiving_account, refund_of, enrolled_at, source_file, source_position, "
+           "ingest_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+           "?16, ?17, ?18, ?19) ON CONFLICT (school_id, fee_id) DO NOTHING")
         .bind_text(1, record.school_id)
         .bind_text(2, record.fee_id)
         .bind_text(3, record.student_id)

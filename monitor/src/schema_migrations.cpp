@@ -216,11 +216,10 @@ CREATE INDEX fee_records_by_account_time ON fee_records(receiving_account, paid_
 )sql";
 
 SchemaVersionError too_new(SqliteDb& db, int found) {
-  return SchemaVersionError("database schema version " + std::to_string(found) +
-                                " is newer than this sfmon supports (" +
-                                std::to_string(latest_schema_version()) +
-                                "); use a newer sfmon with this database",
-                            db.path(), found, latest_schema_version());
+  return SchemaVersionError(
+      "database schema version " + std::to_string(found) + " is newer than this sfmon supports (" +
+          std::to_string(latest_schema_version()) + "); use a newer sfmon with this database",
+      db.path(), found, latest_schema_version());
 }
 
 void check_foreign_keys(SqliteDb& db, const Migration& step) {
@@ -256,7 +255,9 @@ bool apply(SqliteDb& db, const Migration& step) {
 
 SchemaVersionError::SchemaVersionError(std::string message, std::string db_path, int found,
                                        int supported)
-    : StoreError(std::move(message), "", std::move(db_path)), found_(found), supported_(supported) {}
+    : StoreError(std::move(message), "", std::move(db_path)),
+      found_(found),
+      supported_(supported) {}
 
 const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> steps{
@@ -266,16 +267,21 @@ const std::vector<Migration>& schema_migrations() {
   return steps;
 }
 
-int latest_schema_version() { return schema_migrations().back().version; }
+int latest_schema_version() {
+  return schema_migrations().back().version;
+}
 
 int schema_version(SqliteDb& db) {
   Statement& query = db.prepare("PRAGMA user_version");
   ResetGuard done(query);
-  if (!query.step()) throw StoreError("PRAGMA user_version returned nothing", query.sql(), db.path());
+  if (!query.step())
+    throw StoreError("PRAGMA user_version returned nothing", query.sql(), db.path());
   return static_cast<int>(query.column_int64(0));
 }
 
-int migrate(SqliteDb& db) { return migrate_to(db, latest_schema_version()); }
+int migrate(SqliteDb& db) {
+  return migrate_to(db, latest_schema_version());
+}
 
 int migrate_to(SqliteDb& db, int version) {
   if (version < 0 || version > latest_schema_version()) {

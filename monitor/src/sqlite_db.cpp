@@ -46,7 +46,9 @@ bool is_blank_tail(const char* tail) {
   return true;
 }
 
-bool is_memory_path(const std::string& path) { return path.empty() || path == ":memory:"; }
+bool is_memory_path(const std::string& path) {
+  return path.empty() || path == ":memory:";
+}
 
 struct StmtFinalizer {
   void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
@@ -55,11 +57,16 @@ using OwnedStmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
 const char* type_name(int type) {
   switch (type) {
-    case SQLITE_INTEGER: return "INTEGER";
-    case SQLITE_FLOAT: return "REAL";
-    case SQLITE_TEXT: return "TEXT";
-    case SQLITE_BLOB: return "BLOB";
-    default: return "NULL";
+    case SQLITE_INTEGER:
+      return "INTEGER";
+    case SQLITE_FLOAT:
+      return "REAL";
+    case SQLITE_TEXT:
+      return "TEXT";
+    case SQLITE_BLOB:
+      return "BLOB";
+    default:
+      return "NULL";
   }
 }
 
@@ -91,12 +98,13 @@ Statement::Statement(sqlite3* db, std::string sql, std::string db_path)
   if (!is_blank_tail(tail)) {
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
-    throw StoreError("more than one SQL statement; use SqliteDb::exec for scripts", sql_,
-                     db_path_);
+    throw StoreError("more than one SQL statement; use SqliteDb::exec for scripts", sql_, db_path_);
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement::Statement(Statement&& other) noexcept
     : db_(other.db_),
@@ -133,7 +141,9 @@ Statement& Statement::bind_int64(int index, std::int64_t value) {
   return *this;
 }
 
-Statement& Statement::bind_bool(int index, bool value) { return bind_int64(index, value ? 1 : 0); }
+Statement& Statement::bind_bool(int index, bool value) {
+  return bind_int64(index, value ? 1 : 0);
+}
 
 Statement& Statement::bind_double(int index, double value) {
   check_bind(sqlite3_bind_double(stmt_, index, value), index);
@@ -141,9 +151,9 @@ Statement& Statement::bind_double(int index, double value) {
 }
 
 Statement& Statement::bind_text(int index, std::string_view value) {
-  check_bind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                 SQLITE_UTF8),
-             index);
+  check_bind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      index);
   return *this;
 }
 
@@ -182,25 +192,30 @@ void Statement::reset() noexcept {
   has_row_ = false;
 }
 
-int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+int Statement::column_count() const {
+  return sqlite3_column_count(stmt_);
+}
 
-void Statement::check_column(int index, int wanted_type, bool null_ok) const {
+void Statement::check_position(int index) const {
   if (!has_row_) fail("column " + std::to_string(index) + " read without a current row");
   if (index < 0 || index >= sqlite3_column_count(stmt_)) {
     fail("column index " + std::to_string(index) + " out of range");
   }
+}
+
+void Statement::check_column(int index, int wanted_type, bool null_ok) const {
+  check_position(index);
   const int type = sqlite3_column_type(stmt_, index);
   if (type == SQLITE_NULL && null_ok) return;
   const bool integer_as_real = wanted_type == SQLITE_FLOAT && type == SQLITE_INTEGER;
   if (type != wanted_type && !integer_as_real) {
-    fail(std::string("column ") + std::to_string(index) + " (" +
-         sqlite3_column_name(stmt_, index) + ") is " + type_name(type) + ", expected " +
-         type_name(wanted_type));
+    fail(std::string("column ") + std::to_string(index) + " (" + sqlite3_column_name(stmt_, index) +
+         ") is " + type_name(type) + ", expected " + type_name(wanted_type));
   }
 }
 
 bool Statement::column_is_null(int index) const {
-  check_column(index, SQLITE_NULL, true);
+  check_position(index);
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 
@@ -209,7 +224,9 @@ std::int64_t Statement::column_int64(int index) const {
   return sqlite3_column_int64(stmt_, index);
 }
 
-bool Statement::column_bool(int index) const { return column_int64(index) != 0; }
+bool Statement::column_bool(int index) const {
+  return column_int64(index) != 0;
+}
 
 double Statement::column_double(int index) const {
   check_column(index, SQLITE_FLOAT, false);
@@ -249,9 +266,9 @@ void SqliteDb::Closer::operator()(sqlite3* db) const {
 
 SqliteDb::SqliteDb(const std::string& path, const SqliteOptions& options) : path_(path) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   db_.reset(raw);  // sqlite may hand out a handle even on failure; it must be closed
   if (rc != SQLITE_OK) {
     const std::string why = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
@@ -325,14 +342,14 @@ void SqliteDb::exec(std::string_view script) {
   while (next < end) {
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
-    const int rc =
-        sqlite3_prepare_v2(db_.get(), next, static_cast<int>(end - next), &raw, &tail);
+    const int rc = sqlite3_prepare_v2(db_.get(), next, static_cast<int>(end - next), &raw, &tail);
     OwnedStmt statement(raw);
-    const std::string current(next, static_cast<std::size_t>((tail != nullptr ? tail : end) - next));
     if (rc != SQLITE_OK) {
-      throw StoreError(sqlite3_errmsg(db_.get()), current, path_,
+      // sqlite does not say where a statement that fails to compile ends.
+      throw StoreError(sqlite3_errmsg(db_.get()), std::string(next, end), path_,
                        sqlite3_extended_errcode(db_.get()));
     }
+    const std::string current(next, tail);
     if (statement == nullptr) break;  // only white space or comments were left
     int step_rc = SQLITE_ROW;
     while (step_rc == SQLITE_ROW) step_rc = sqlite3_step(statement.get());
@@ -344,11 +361,17 @@ void SqliteDb::exec(std::string_view script) {
   }
 }
 
-bool SqliteDb::in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+bool SqliteDb::in_transaction() const {
+  return sqlite3_get_autocommit(db_.get()) == 0;
+}
 
-std::int64_t SqliteDb::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+std::int64_t SqliteDb::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_.get());
+}
 
-std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_.get()); }
+std::int64_t SqliteDb::changes() const {
+  return sqlite3_changes64(db_.get());
+}
 
 // -------------------------------------------------------------- Transaction
 

@@ -14,7 +14,9 @@ const std::string kHeader =
     "txn_id,account,booked_at,value_date,amount,currency,counterparty_name,counterparty_account,"
     "counterparty_bank,counterparty_type,purpose,balance_after\n";
 
-BankFile parse(std::string_view content) { return parse_bank_csv(content, "bank.csv", kShanghai); }
+BankFile parse(std::string_view content) {
+  return parse_bank_csv(content, "bank.csv", kShanghai);
+}
 
 InputError parse_error(std::string_view content) {
   try {
@@ -102,14 +104,16 @@ TEST(BankCsvParserTest, DateOnlyBookingIsLocalMidnight) {
 }
 
 TEST(BankCsvParserTest, DateTimeWithoutOffsetIsInTheZone) {
-  const BankFile file = parse("txn_id,account,booked_at,amount,currency\nT1,A,2024-09-02 08:00,1,CNY\n");
+  const BankFile file =
+      parse("txn_id,account,booked_at,amount,currency\nT1,A,2024-09-02 08:00,1,CNY\n");
   const BankRecord& record = file.statements.at(0).records.at(0);
   EXPECT_EQ(record.booked_at.offset_minutes, 480);
   EXPECT_EQ(record.booked_at.to_string(), "2024-09-02T08:00:00+08:00");
 }
 
 TEST(BankCsvParserTest, EmptyTxnIdLeavesReferenceForTheNormaliser) {
-  const BankFile file = parse("txn_id,account,booked_at,amount,currency\n,A,2024-09-02,1,CNY\n,A,2024-09-02,1,CNY\n");
+  const BankFile file =
+      parse("txn_id,account,booked_at,amount,currency\n,A,2024-09-02,1,CNY\n,A,2024-09-02,1,CNY\n");
   ASSERT_EQ(file.statements.at(0).records.size(), 2u);
   EXPECT_EQ(file.statements[0].records[0].bank_ref, "");
   EXPECT_FALSE(file.statements[0].records[0].ref_is_hash);
@@ -191,8 +195,8 @@ TEST(BankCsvParserTest, RepeatedColumnIsAnError) {
 }
 
 TEST(BankCsvParserTest, RowWithTooFewCellsIsAnError) {
-  const InputError error =
-      parse_error("txn_id,account,booked_at,amount,currency\nT1,A,2024-09-02,1,CNY\nT2,A,2024-09-02,1\n");
+  const InputError error = parse_error(
+      "txn_id,account,booked_at,amount,currency\nT1,A,2024-09-02,1,CNY\nT2,A,2024-09-02,1\n");
   EXPECT_EQ(error.location(), "line 3");
   EXPECT_NE(error.message().find("4 cells but the header has 5"), std::string::npos);
 }
@@ -261,7 +265,8 @@ TEST(BankCsvParserTest, ImpossibleValueDateIsAnError) {
 }
 
 TEST(BankCsvParserTest, MissingAccountIsAnError) {
-  const InputError error = parse_error("txn_id,account,booked_at,amount,currency\nT1,,2024-09-02,1,CNY\n");
+  const InputError error =
+      parse_error("txn_id,account,booked_at,amount,currency\nT1,,2024-09-02,1,CNY\n");
   EXPECT_NE(error.message().find("column 'account': value required"), std::string::npos);
 }
 

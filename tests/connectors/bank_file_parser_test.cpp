@@ -68,8 +68,8 @@ TEST(DetectBankFormatTest, BareMt940IsMt940) {
 }
 
 TEST(DetectBankFormatTest, EnvelopedMt940IsMt940) {
-  EXPECT_EQ(detect_bank_format("{1:F01BANKXXXX0000000000}{2:O940BANKXXXX}{4::20:REF\r\n:25:ACC\r\n-}",
-                               "f"),
+  EXPECT_EQ(detect_bank_format(
+                "{1:F01BANKXXXX0000000000}{2:O940BANKXXXX}{4::20:REF\r\n:25:ACC\r\n-}", "f"),
             BankFormat::Mt940);
 }
 
@@ -130,9 +130,10 @@ TEST(ParseBankFileTest, DispatchesCsv) {
 
 TEST(ParseBankFileTest, RejectsInvalidUtf8InCsvNamingTheLine) {
   try {
-    parse_bank_file("txn_id,account,booked_at,amount,currency\nT1,A,2024-09-02,1,CNY\n"
-                    "T2,A,2024-09-02,1,C\xFFY\n",
-                    "bank.csv", kShanghai);
+    parse_bank_file(
+        "txn_id,account,booked_at,amount,currency\nT1,A,2024-09-02,1,CNY\n"
+        "T2,A,2024-09-02,1,C\xFFY\n",
+        "bank.csv", kShanghai);
     FAIL() << "expected an InputError";
   } catch (const InputError& error) {
     EXPECT_EQ(error.file(), "bank.csv");
@@ -172,14 +173,16 @@ TEST(ParseBankFileTest, BalancedMt940HasNoReconciliationWarning) {
 }
 
 TEST(ParseBankFileTest, DispatchesCamt) {
-  const fs::path path = fs::path(SFMON_CONFORMANCE_DIR) / "camt" / "viafintech-053-valid_example.xml";
+  const fs::path path =
+      fs::path(SFMON_CONFORMANCE_DIR) / "camt" / "viafintech-053-valid_example.xml";
   const BankFile file = parse_bank_file(read_file(path), path.filename(), kShanghai);
   EXPECT_EQ(file.format, BankFormat::Camt);
   EXPECT_FALSE(file.statements.empty());
 }
 
 TEST(ParseBankFileTest, CamtWithBomIsParsed) {
-  const fs::path path = fs::path(SFMON_CONFORMANCE_DIR) / "camt" / "viafintech-053-valid_example.xml";
+  const fs::path path =
+      fs::path(SFMON_CONFORMANCE_DIR) / "camt" / "viafintech-053-valid_example.xml";
   const BankFile file = parse_bank_file("\xEF\xBB\xBF" + read_file(path), "bom.xml", kShanghai);
   EXPECT_EQ(file.format, BankFormat::Camt);
 }

@@ -166,7 +166,9 @@ TEST(CsvReaderTest, InvalidUtf8LineCountsCrlfOnce) {
   EXPECT_EQ(read_error("a\r\nb\r\n\xC3\x28\r\n").location(), "line 3");
 }
 
-TEST(CsvReaderTest, RejectsOverlongUtf8) { EXPECT_EQ(read_error("\xC0\xAF").location(), "line 1"); }
+TEST(CsvReaderTest, RejectsOverlongUtf8) {
+  EXPECT_EQ(read_error("\xC0\xAF").location(), "line 1");
+}
 
 TEST(CsvReaderTest, RejectsEncodedSurrogates) {
   EXPECT_EQ(read_error("x\n\xED\xA0\x80").location(), "line 2");

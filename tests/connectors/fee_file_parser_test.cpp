@@ -54,7 +54,8 @@ std::map<std::string, std::string> fields_with(std::map<std::string, std::string
 }
 
 InputError decode_error(std::map<std::string, std::string> overrides) {
-  return error_of([&] { decode_fee_fields(fields_with(overrides), "api", "records[0]", kShanghai); });
+  return error_of(
+      [&] { decode_fee_fields(fields_with(overrides), "api", "records[0]", kShanghai); });
 }
 
 // ---- decode_fee_fields -------------------------------------------------------
@@ -77,8 +78,8 @@ TEST(DecodeFeeFieldsTest, DecodesMinimalRecord) {
 }
 
 TEST(DecodeFeeFieldsTest, TrimsValues) {
-  const FeeRecord record =
-      decode_fee_fields(fields_with({{"fee_id", " F9 "}, {"amount", " 5 "}}), "api", "x", kShanghai);
+  const FeeRecord record = decode_fee_fields(fields_with({{"fee_id", " F9 "}, {"amount", " 5 "}}),
+                                             "api", "x", kShanghai);
   EXPECT_EQ(record.fee_id, "F9");
   EXPECT_EQ(record.amount_fen, 500);
 }
@@ -99,8 +100,8 @@ TEST(DecodeFeeFieldsTest, BlankRequiredFieldIsMissing) {
 }
 
 TEST(DecodeFeeFieldsTest, PaidAtKeepsOffset) {
-  const FeeRecord record = decode_fee_fields(fields_with({{"paid_at", "2024-09-02T10:00:00Z"}}),
-                                             "api", "x", kShanghai);
+  const FeeRecord record =
+      decode_fee_fields(fields_with({{"paid_at", "2024-09-02T10:00:00Z"}}), "api", "x", kShanghai);
   EXPECT_EQ(record.paid_at.to_string(), "2024-09-02T10:00:00Z");
 }
 
@@ -133,14 +134,13 @@ TEST(DecodeFeeFieldsTest, AcceptsEveryListedFeeType) {
 }
 
 TEST(DecodeFeeFieldsTest, ReadsPeriodAndEnrolment) {
-  const FeeRecord record = decode_fee_fields(
-      fields_with({{"period_start", "2024-09-01"},
-                   {"period_end", "2025-01-31"},
-                   {"enrolled_at", "2024-08-20"},
-                   {"grade", "G1"},
-                   {"student_id", "S-77"},
-                   {"receiving_account", "4305"}}),
-      "api", "x", kShanghai);
+  const FeeRecord record = decode_fee_fields(fields_with({{"period_start", "2024-09-01"},
+                                                          {"period_end", "2025-01-31"},
+                                                          {"enrolled_at", "2024-08-20"},
+                                                          {"grade", "G1"},
+                                                          {"student_id", "S-77"},
+                                                          {"receiving_account", "4305"}}),
+                                             "api", "x", kShanghai);
   EXPECT_EQ(record.period_start, (Date{2024, 9, 1}));
   EXPECT_EQ(record.period_end, (Date{2025, 1, 31}));
   EXPECT_EQ(record.enrolled_at, (Date{2024, 8, 20}));
@@ -158,15 +158,16 @@ TEST(DecodeFeeFieldsTest, ImpossibleDatesAreErrors) {
 }
 
 TEST(DecodeFeeFieldsTest, PeriodEndBeforeStartIsAnError) {
-  const InputError error = decode_error({{"period_start", "2024-09-01"}, {"period_end", "2024-08-31"}});
+  const InputError error =
+      decode_error({{"period_start", "2024-09-01"}, {"period_end", "2024-08-31"}});
   EXPECT_NE(error.message().find("field 'period_end': is before period_start 2024-09-01"),
             std::string::npos);
 }
 
 TEST(DecodeFeeFieldsTest, OneDayPeriodIsFine) {
-  const FeeRecord record = decode_fee_fields(
-      fields_with({{"period_start", "2024-09-01"}, {"period_end", "2024-09-01"}}), "api", "x",
-      kShanghai);
+  const FeeRecord record =
+      decode_fee_fields(fields_with({{"period_start", "2024-09-01"}, {"period_end", "2024-09-01"}}),
+                        "api", "x", kShanghai);
   EXPECT_EQ(record.period_end, record.period_start);
 }
 
@@ -184,9 +185,9 @@ TEST(DecodeFeeFieldsTest, BadHoursAreErrors) {
 }
 
 TEST(DecodeFeeFieldsTest, RefundWithNegativeAmount) {
-  const FeeRecord record = decode_fee_fields(
-      fields_with({{"fee_id", "F2"}, {"amount", "-100.00"}, {"refund_of", "F1"}}), "api", "x",
-      kShanghai);
+  const FeeRecord record =
+      decode_fee_fields(fields_with({{"fee_id", "F2"}, {"amount", "-100.00"}, {"refund_of", "F1"}}),
+                        "api", "x", kShanghai);
   EXPECT_EQ(record.amount_fen, -10000);
   EXPECT_EQ(record.refund_of, "F1");
 }
@@ -251,15 +252,17 @@ TEST(FeeCsvTest, MissingRequiredColumnNamesIt) {
   EXPECT_NE(error.message().find("missing required column 'amount'"), std::string::npos);
 }
 
-TEST(FeeCsvTest, HeaderOnlyIsEmpty) { EXPECT_TRUE(csv(kHeader).empty()); }
+TEST(FeeCsvTest, HeaderOnlyIsEmpty) {
+  EXPECT_TRUE(csv(kHeader).empty());
+}
 
 TEST(FeeCsvTest, EmptyFileIsAnError) {
   EXPECT_NE(csv_error("").message().find("empty file"), std::string::npos);
 }
 
 TEST(FeeCsvTest, ErrorsNameTheLine) {
-  const InputError error =
-      csv_error(kMinimalHeader + "F1,S,2024-09-02,1,tuition\nF2,S,2024-09-02,\"1,234.50\",tuition\n");
+  const InputError error = csv_error(
+      kMinimalHeader + "F1,S,2024-09-02,1,tuition\nF2,S,2024-09-02,\"1,234.50\",tuition\n");
   EXPECT_EQ(error.file(), "fees.csv");
   EXPECT_EQ(error.location(), "line 3");
   EXPECT_EQ(error.value(), "1,234.50");
@@ -283,15 +286,18 @@ TEST(FeeCsvTest, DuplicateFeeIdForOneSchoolIsAnError) {
 }
 
 TEST(FeeCsvTest, AcceptsBomAndCrlf) {
-  const auto records = csv("\xEF\xBB\xBF" "fee_id,school_id,paid_at,amount,fee_type\r\nF1,S,2024-09-02,3,other\r\n");
+  const auto records =
+      csv("\xEF\xBB\xBF"
+          "fee_id,school_id,paid_at,amount,fee_type\r\nF1,S,2024-09-02,3,other\r\n");
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].fee_id, "F1");
   EXPECT_EQ(records[0].fee_type, "other");
 }
 
 TEST(FeeCsvTest, UnterminatedQuoteIsAnError) {
-  EXPECT_NE(csv_error(kMinimalHeader + "F1,\"S,2024-09-02,1,tuition\n").message().find("unterminated"),
-            std::string::npos);
+  EXPECT_NE(
+      csv_error(kMinimalHeader + "F1,\"S,2024-09-02,1,tuition\n").message().find("unterminated"),
+      std::string::npos);
 }
 
 // ---- JSON Lines --------------------------------------------------------------
@@ -322,9 +328,9 @@ TEST(FeeJsonlTest, NumbersKeepTheirExactText) {
 
 TEST(FeeJsonlTest, InexactNumbersAreErrors) {
   for (const std::string bad : {"12.345", "1e3", "1.5E2"}) {
-    const InputError error = jsonl_error(
-        R"({"fee_id":"F","school_id":"S","paid_at":"2024-09-02","amount":)" + bad +
-        R"(,"fee_type":"meals"})");
+    const InputError error =
+        jsonl_error(R"({"fee_id":"F","school_id":"S","paid_at":"2024-09-02","amount":)" + bad +
+                    R"(,"fee_type":"meals"})");
     EXPECT_NE(error.message().find("field 'amount'"), std::string::npos) << bad;
     EXPECT_EQ(error.value(), bad);
   }
@@ -391,6 +397,12 @@ TEST(FeeJsonlTest, BooleanOrNestedValueOfKnownFieldIsAnError) {
   EXPECT_NE(error.message().find("field 'amount' must be a string or a number"), std::string::npos);
 }
 
+TEST(FeeJsonlTest, NestedValueOfKnownFieldIsAnError) {
+  const InputError error = jsonl_error(
+      R"({"fee_id":"F1","school_id":"S","paid_at":"2024-09-02","amount":"1","fee_type":"meals","grade":["G1"]})");
+  EXPECT_NE(error.message().find("field 'grade' must be a string or a number"), std::string::npos);
+}
+
 TEST(FeeJsonlTest, DuplicateKeyIsAnError) {
   const InputError error = jsonl_error(
       R"({"fee_id":"F1","school_id":"S","paid_at":"2024-09-02","amount":"1","amount":"2","fee_type":"meals"})");
@@ -428,7 +440,9 @@ TEST(FeeJsonlTest, InvalidUtf8NamesTheLine) {
   EXPECT_NE(error.message().find("UTF-8"), std::string::npos);
 }
 
-TEST(FeeJsonlTest, EmptyContentHasNoRecords) { EXPECT_TRUE(jsonl("").empty()); }
+TEST(FeeJsonlTest, EmptyContentHasNoRecords) {
+  EXPECT_TRUE(jsonl("").empty());
+}
 
 // ---- dispatch ----------------------------------------------------------------
 

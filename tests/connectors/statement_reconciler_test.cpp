@@ -74,9 +74,9 @@ TEST(StatementReconcilerTest, StatementWithoutBothBalancesIsNotChecked) {
 
 TEST(StatementReconcilerTest, ChecksEachStatementOnItsOwn) {
   // Chained MT940 statements: each closing is the next opening.
-  const BankFile file = file_of({statement("A/1", 0, 100, {record(100)}),
-                                 statement("A/2", 100, 150, {record(100)}),
-                                 statement("A/3", 150, 100, {record(-50)})});
+  const BankFile file =
+      file_of({statement("A/1", 0, 100, {record(100)}), statement("A/2", 100, 150, {record(100)}),
+               statement("A/3", 150, 100, {record(-50)})});
   const auto warnings = reconcile_statements(file, "f");
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0].message, "statement A/2: opening 1.00 + entries 1.00 != closing 1.50");

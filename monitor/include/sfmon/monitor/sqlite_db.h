@@ -101,10 +101,11 @@ class Statement {
 
  private:
   void check_bind(int rc, int index);
+  void check_position(int index) const;
   void check_column(int index, int wanted_type, bool null_ok) const;
   [[noreturn]] void fail(const std::string& message) const;
 
-  sqlite3* db_ = nullptr;       // not owned
+  sqlite3* db_ = nullptr;         // not owned
   sqlite3_stmt* stmt_ = nullptr;  // owned
   std::string sql_;
   std::string db_path_;

@@ -1,0 +1,230 @@
+// One rule: every expression parsed and type-checked in the rule's scope.
+// Per-record parts (where, key, the aggregates' own arguments and filters)
+// cannot read aggregates; condition, escalations, message and dedup can.
+
+#include <algorithm>
+
+#include "pack_compiler.h"
+
+namespace sfmon::rules::pack_compiler {
+namespace {
+
+unsigned fact_mask(const std::vector<std::string>& sources) {
+  unsigned mask = 0;
+  for (const std::string& source : sources) {
+    if (source == "bank") mask |= kBankFacts;
+    if (source == "fee") mask |= kFeeFacts;
+    if (source == "balance") mask |= kBalanceFacts;
+  }
+  return mask;
+}
+
+const char* function_name(AggregateFunc func) {
+  switch (func) {
+    case AggregateFunc::Sum:
+      return "sum";
+    case AggregateFunc::Count:
+      return "count";
+    case AggregateFunc::Distinct:
+      return "distinct";
+    case AggregateFunc::Min:
+      return "min";
+    case AggregateFunc::Max:
+      return "max";
+    case AggregateFunc::Mean:
+      return "mean";
+    case AggregateFunc::Stddev:
+      return "stddev";
+    case AggregateFunc::Quantile:
+      return "quantile";
+  }
+  return "aggregate";
+}
+
+bool is_one_of(ValueType type, std::initializer_list<ValueType> types) {
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+// The type of an aggregate's value, or nullopt when `argument` does not fit
+// `func`. Means, deviations and quantiles of money stay money (rounded to
+// the fen by the evaluator) so that they compare with amounts; of integers
+// they are numbers.
+std::optional<ValueType> aggregate_type(AggregateFunc func, ValueType argument) {
+  using T = ValueType;
+  switch (func) {
+    case AggregateFunc::Count:
+      return T::Integer;
+    case AggregateFunc::Distinct:
+      if (argument == T::Null || argument == T::List) return std::nullopt;
+      return T::Integer;
+    case AggregateFunc::Sum:
+      if (!is_one_of(argument, {T::Integer, T::Number, T::Money, T::Duration})) return std::nullopt;
+      return argument;
+    case AggregateFunc::Min:
+    case AggregateFunc::Max:
+      if (!is_one_of(argument,
+                     {T::Integer, T::Number, T::Money, T::Duration, T::Date, T::Time, T::String})) {
+        return std::nullopt;
+      }
+      return argument;
+    case AggregateFunc::Mean:
+    case AggregateFunc::Stddev:
+    case AggregateFunc::Quantile:
+      if (argument == T::Integer || argument == T::Number) return T::Number;
+      if (argument == T::Money || argument == T::Duration) return argument;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<CompiledAggregate> compile_aggregate(const std::string& name, const TextAt& text,
+                                                   const CompileScope& record_scope,
+                                                   ItemCompiler& compiler) {
+  const std::optional<AggregateNode> node = compiler.parse_aggregate(text);
+  if (!node) return std::nullopt;
+  CompiledAggregate aggregate;
+  aggregate.name = name;
+  aggregate.func = node->func;
+  aggregate.quantile = node->quantile;
+  bool ok = true;
+  ValueType argument_type = ValueType::Null;
+  if (node->argument) {
+    aggregate.argument = compiler.compile(*node->argument, record_scope);
+    ok = aggregate.argument != nullptr;
+    if (ok) argument_type = aggregate.argument->type();
+  }
+  if (node->filter) {
+    aggregate.filter = compiler.compile(*node->filter, record_scope, ValueType::Bool);
+    ok = ok && aggregate.filter != nullptr;
+  }
+  if (!ok) return std::nullopt;
+  if (node->func == AggregateFunc::Quantile && !(node->quantile >= 0 && node->quantile <= 1)) {
+    compiler.error(node->where, "aggregate '" + name + "': quantile must be between 0 and 1");
+    return std::nullopt;
+  }
+  const std::optional<ValueType> type = aggregate_type(node->func, argument_type);
+  if (!type) {
+    compiler.error(node->argument ? node->argument->where : node->where,
+                   "aggregate '" + name + "': " + function_name(node->func) + "() cannot take " +
+                       to_string(argument_type));
+    return std::nullopt;
+  }
+  aggregate.type = *type;
+  return aggregate;
+}
+
+// The default dedup key: the key values joined by ':' (school.id without a key).
+TemplateNode default_dedup(const std::vector<ExprNode>& key, const SourceRef& where) {
+  TemplateNode node;
+  node.literals.push_back("");
+  if (key.empty()) {
+    ExprNode school;
+    school.op = ExprOp::Field;
+    school.name = "school.id";
+    school.where = where;
+    node.holes.push_back(std::move(school));
+  } else {
+    node.holes = key;
+  }
+  for (std::size_t i = 1; i < node.holes.size(); ++i) node.literals.push_back(":");
+  node.literals.push_back("");
+  return node;
+}
+
+bool uses_any(const ExprNode& node, const std::set<std::string>& names) {
+  if (names.empty()) return false;
+  if (node.op == ExprOp::Name && names.count(node.name) != 0) return true;
+  return std::any_of(node.children.begin(), node.children.end(),
+                     [&](const ExprNode& child) { return uses_any(child, names); });
+}
+
+}  // namespace
+
+CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& diagnostics,
+                          Usage& usage) {
+  ItemCompiler compiler("rule '" + doc.id + "'", diagnostics, usage);
+  CompiledRule rule;
+  rule.id = doc.id;
+  rule.title = doc.title;
+  rule.version = doc.version;
+  rule.level = level_from_string(doc.level).value_or(Level::Yellow);
+  rule.enabled = doc.enabled;
+  rule.regulation = doc.regulation;
+  rule.tags = doc.tags;
+  rule.sources = fact_mask(doc.sources);
+  rule.window = doc.window;
+  rule.group_window_seconds = doc.group_window_seconds;
+  rule.where_defined = doc.where_defined;
+
+  CompileScope record_scope;
+  record_scope.facts = rule.sources;
+  record_scope.item = compiler.item();
+  record_scope.lists = &pack.lists;
+  record_scope.macros = &pack.macros;
+  record_scope.params = &pack.param_symbols;
+
+  if (doc.where) rule.where = compiler.expression(*doc.where, record_scope, ValueType::Bool);
+  std::vector<ExprNode> key_nodes;
+  for (const TextAt& part : doc.key) {
+    if (std::optional<ExprNode> node = compiler.parse(part)) {
+      rule.key.push_back(compiler.compile(*node, record_scope));
+      key_nodes.push_back(std::move(*node));
+    }
+  }
+
+  std::map<std::string, AggregateSymbol> symbols;
+  std::set<std::string> failed;  // aggregates with errors: not reported again where used
+  for (const auto& [name, text] : doc.aggregates) {
+    const bool list = pack.lists.count(name) != 0;
+    if (list || pack.macros.count(name) != 0) {
+      compiler.error(text.where, "aggregate '" + name + "' has the name of a " +
+                                     (list ? "list" : "macro"));
+      failed.insert(name);
+      continue;
+    }
+    if (auto aggregate = compile_aggregate(name, text, record_scope, compiler)) {
+      symbols[name] = AggregateSymbol{static_cast<int>(rule.aggregates.size()), aggregate->type};
+      rule.aggregates.push_back(std::move(*aggregate));
+    } else {
+      failed.insert(name);
+    }
+  }
+
+  CompileScope scope = record_scope;
+  if (!doc.aggregates.empty()) scope.aggregates = &symbols;
+  const auto compile_bool = [&](const TextAt& text) -> std::unique_ptr<CompiledExpr> {
+    const std::optional<ExprNode> node = compiler.parse(text);
+    if (!node || uses_any(*node, failed)) return nullptr;
+    return compiler.compile(*node, scope, ValueType::Bool);
+  };
+  const auto compile_text = [&](const std::optional<TemplateNode>& node) {
+    std::optional<CompiledTemplate> compiled;
+    const bool usable = node && std::none_of(node->holes.begin(), node->holes.end(),
+                                             [&](const ExprNode& hole) {
+                                               return uses_any(hole, failed);
+                                             });
+    if (usable) compiled = compiler.compile_template(*node, scope);
+    return compiled.has_value() ? std::move(*compiled) : CompiledTemplate{};
+  };
+
+  rule.condition = compile_bool(doc.condition);
+  for (const EscalationDoc& step : doc.escalate) {
+    rule.escalate.push_back(CompiledEscalation{level_from_string(step.level).value_or(Level::Red),
+                                               compile_bool(step.when)});
+  }
+  std::stable_sort(rule.escalate.begin(), rule.escalate.end(),
+                   [](const CompiledEscalation& a, const CompiledEscalation& b) {
+                     return a.level > b.level;
+                   });
+  rule.message = compile_text(compiler.parse_template(doc.message));
+  if (doc.dedup) {
+    rule.dedup = compile_text(compiler.parse_template(*doc.dedup));
+  } else if (key_nodes.size() == doc.key.size() &&
+             std::all_of(rule.key.begin(), rule.key.end(), [](const auto& part) { return part; })) {
+    // Key parts with errors are reported once, for the key.
+    rule.dedup = compile_text(default_dedup(key_nodes, doc.where_defined));
+  }
+  return rule;
+}
+
+}  // namespace sfmon::rules::pack_compiler

@@ -1,0 +1,36 @@
+#pragma once
+// Runs the real sfmon binary and captures what it prints, for end-to-end tests.
+
+#include <string>
+#include <vector>
+
+namespace sfmon::e2e {
+
+struct RunResult {
+  int exit_code = -1;  // the process's exit status; a signal shows as 128 + signal
+  std::string out;
+  std::string err;
+};
+
+RunResult run_sfmon(const std::vector<std::string>& args, const std::string& working_dir = {});
+
+// A fresh, empty folder under the system temp folder, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+void write_text(const std::string& path, const std::string& content);
+std::string read_text(const std::string& path);
+std::vector<std::string> files_in(const std::string& dir);  // names, sorted
+void copy_tree(const std::string& from, const std::string& to);
+
+}  // namespace sfmon::e2e
