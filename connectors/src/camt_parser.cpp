@@ -33,12 +33,13 @@ bool is_digits(std::string_view text) {
 }
 
 // Accepts Document in urn:iso:std:iso:20022:tech:xsd:camt.05{2,3,4}.001.NN.
-CamtKind identify(const XmlElement& root, const CamtContext& ctx) {
+CamtKind identify(const XmlDocument& document, const CamtContext& ctx) {
+  const XmlElement& root = document.root;
   if (root.name != "Document") {
     throw InputError(ctx.file, std::to_string(root.line) + ":" + std::to_string(root.column),
                      "unknown root element (expected a camt Document)", root.name);
   }
-  const std::string_view ns = root.ns;
+  const std::string_view ns = document.namespace_of(root);
   const std::string_view version =
       ns.substr(0, kNamespacePrefix.size()) == kNamespacePrefix ? ns.substr(kNamespacePrefix.size())
                                                                 : std::string_view();
@@ -196,11 +197,11 @@ BankFile parse_camt(std::string_view content, const std::string& file, const Zon
   result.format = BankFormat::Camt;
   const CamtContext ctx{file, zone, &result.warnings};
 
-  const XmlElement document = parse_xml_tree(content, file);
+  const XmlDocument document = parse_xml_tree(content, file);
   const CamtKind kind = identify(document, ctx);
   result.format_detail = kind.format_detail;
   const std::string message_path = child_path("Document", kind.message);
-  const XmlElement* message = document.child(kind.message);
+  const XmlElement* message = document.root.child(kind.message);
   if (message == nullptr) {
     ctx.fail("Document", "a " + kind.format_detail.substr(0, 8) + " Document needs a " +
                              kind.message + " message");

@@ -1,5 +1,7 @@
 #include "camt_xml_tree.h"
 
+#include <unordered_map>
+
 #include <Poco/Exception.h>
 #include <Poco/SAX/Attributes.h>
 #include <Poco/SAX/ContentHandler.h>
@@ -29,7 +31,7 @@ class TreeBuilder final : public Poco::XML::ContentHandler, public Poco::XML::Le
  public:
   explicit TreeBuilder(const std::string& file) : file_(file) {}
 
-  XmlElement take_root() { return std::move(root_); }
+  XmlDocument take_document() { return std::move(document_); }
 
   // "Document/BkToCstmrStmt[1]/Stmt[2]": the elements open right now, for
   // errors raised by the XML parser itself.
@@ -73,14 +75,14 @@ class TreeBuilder final : public Poco::XML::ContentHandler, public Poco::XML::Le
     }
     XmlElement* element = nullptr;
     if (open_.empty()) {
-      element = &root_;
+      element = &document_.root;
     } else {
       // Only the innermost open element grows, so the pointers to its
       // ancestors on the stack stay valid.
       open_.back()->children.emplace_back();
       element = &open_.back()->children.back();
     }
-    element->ns = uri;
+    element->ns = namespace_id(uri);
     element->name = local_name;
     for (int i = 0; i < attributes.getLength(); ++i) {
       if (attributes.getURI(i).empty()) {
@@ -121,9 +123,17 @@ class TreeBuilder final : public Poco::XML::ContentHandler, public Poco::XML::Le
   void comment(const XMLChar[], int, int) override {}
 
  private:
+  int namespace_id(const XMLString& uri) {
+    const auto [it, inserted] =
+        namespace_ids_.try_emplace(uri, static_cast<int>(document_.namespaces.size()));
+    if (inserted) document_.namespaces.push_back(uri);
+    return it->second;
+  }
+
   const std::string& file_;
   const Poco::XML::Locator* locator_ = nullptr;
-  XmlElement root_;
+  XmlDocument document_{{""}, {}};
+  std::unordered_map<std::string, int> namespace_ids_{{"", 0}};
   std::vector<XmlElement*> open_;
   long element_count_ = 0;
 };
@@ -175,7 +185,7 @@ std::string_view XmlElement::trimmed_text() const {
   return view;
 }
 
-XmlElement parse_xml_tree(std::string_view content, const std::string& file) {
+XmlDocument parse_xml_tree(std::string_view content, const std::string& file) {
   TreeBuilder builder(file);
   Poco::XML::SAXParser parser;
   parser.setFeature(Poco::XML::XMLReader::FEATURE_NAMESPACES, true);
@@ -198,7 +208,7 @@ XmlElement parse_xml_tree(std::string_view content, const std::string& file) {
     // still a problem of this input, not of the program.
     throw InputError(file, builder.here(), "unreadable XML: " + error.displayText());
   }
-  return builder.take_root();
+  return builder.take_document();
 }
 
 }  // namespace sfmon

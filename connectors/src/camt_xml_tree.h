@@ -21,7 +21,7 @@ inline constexpr int kMaxXmlDepth = 64;
 inline constexpr long kMaxXmlElements = 8'000'000;
 
 struct XmlElement {
-  std::string ns;    // namespace URI, empty when none
+  int ns = 0;        // index into XmlDocument::namespaces (URIs are shared, not copied)
   std::string name;  // local name (prefix removed)
   // Attributes without a namespace, as (local name, value).
   std::vector<std::pair<std::string, std::string>> attributes;
@@ -43,10 +43,19 @@ struct XmlElement {
   std::string_view trimmed_text() const;
 };
 
+struct XmlDocument {
+  std::vector<std::string> namespaces;  // namespaces[0] is "" (no namespace)
+  XmlElement root;
+
+  const std::string& namespace_of(const XmlElement& element) const {
+    return namespaces.at(static_cast<std::size_t>(element.ns));
+  }
+};
+
 // Parses `content` (UTF-8, UTF-16 or ISO-8859-1 as declared; a UTF-8 BOM is
-// fine) into its root element. Throws InputError(file, "LINE:COLUMN", ...)
+// fine) into a tree. Throws InputError(file, "LINE:COLUMN", ...)
 // for malformed XML, a DOCTYPE, nesting deeper than kMaxXmlDepth or more than
 // kMaxXmlElements elements; the message names the elements open at the error.
-XmlElement parse_xml_tree(std::string_view content, const std::string& file);
+XmlDocument parse_xml_tree(std::string_view content, const std::string& file);
 
 }  // namespace sfmon

@@ -10,8 +10,12 @@ namespace {
 
 constexpr int kMonthsForYearEnd = 6;  // entry and value dates are days apart, not half a year
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
 
 bool all_digits(std::string_view text) {
   for (char c : text) {
@@ -24,7 +28,8 @@ int two_digits(std::string_view text, std::size_t pos) {
   return (text[pos] - '0') * 10 + (text[pos + 1] - '0');
 }
 
-[[noreturn]] void fail(const FieldSource& source, const std::string& message, std::string_view value) {
+[[noreturn]] void fail(const FieldSource& source, const std::string& message,
+                       std::string_view value) {
   throw InputError(source.file, source.location(), message, std::string(value));
 }
 
@@ -64,7 +69,8 @@ int entry_date_year(const Date& value_date, int entry_month) {
   return value_date.year;
 }
 
-StatementLine parse_statement_line(const std::vector<std::string>& lines, const FieldSource& source) {
+StatementLine parse_statement_line(const std::vector<std::string>& lines,
+                                   const FieldSource& source) {
   const std::string_view text = lines.empty() ? std::string_view{} : std::string_view(lines[0]);
   const std::string what = "malformed :61: statement line";
   StatementLine result;
@@ -83,7 +89,8 @@ StatementLine parse_statement_line(const std::vector<std::string>& lines, const 
     const int month = two_digits(entry_text, 0);
     const int day = two_digits(entry_text, 2);
     const int year = entry_date_year(result.value_date, month);
-    if (!is_valid_date(year, month, day)) fail(source, what + ": entry date is not a real date", entry_text);
+    if (!is_valid_date(year, month, day))
+      fail(source, what + ": entry date is not a real date", entry_text);
     result.entry_date = Date{year, month, day};
     pos += 4;
   }
@@ -147,7 +154,8 @@ Balance parse_balance(std::string_view text, BalanceType type, const std::string
     if (!is_upper(c)) fail(source, what + ": currency code expected", currency);
   }
   const std::string_view amount = trimmed.substr(10);
-  if (amount_end(amount, 0) != amount.size()) fail(source, what + ": amount is not a number", amount);
+  if (amount_end(amount, 0) != amount.size())
+    fail(source, what + ": amount is not a number", amount);
   const Fen magnitude = read_amount(amount, what, source);
 
   Balance balance;

@@ -28,15 +28,16 @@ struct StatementLine {
   std::optional<Date> entry_date;
   Fen amount_fen = 0;  // signed: C and RD positive, D and RC negative
   bool reversal = false;
-  std::string type_code;      // trimmed, e.g. "NTRF", "S"
-  std::string customer_ref;   // trimmed; may be "NONREF" or empty
-  std::string bank_ref;       // trimmed part after "//"; empty when absent
-  std::string supplementary;  // continuation lines, spaces folded
+  std::string type_code;           // trimmed, e.g. "NTRF", "S"
+  std::string customer_ref;        // trimmed; may be "NONREF" or empty
+  std::string bank_ref;            // trimmed part after "//"; empty when absent
+  std::string supplementary;       // continuation lines, spaces folded
   bool reference_missing = false;  // nothing after the type code (incomplete :61:)
 };
 
 // `lines` are the field's lines as the tokenizer returns them.
-StatementLine parse_statement_line(const std::vector<std::string>& lines, const FieldSource& source);
+StatementLine parse_statement_line(const std::vector<std::string>& lines,
+                                   const FieldSource& source);
 
 // :60F:/:60M:/:62F:/:62M: "C200605EUR1234,56". `tag` names the field in messages.
 Balance parse_balance(std::string_view text, BalanceType type, const std::string& tag,

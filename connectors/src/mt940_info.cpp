@@ -14,7 +14,9 @@ namespace {
 constexpr std::size_t kSwiftLineLength = 65;
 constexpr std::size_t kTagLength = 4;  // ":86:"
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool is_subfield_start(std::string_view text, std::size_t pos, char separator) {
   return text[pos] == separator && pos + 2 < text.size() && is_digit(text[pos + 1]) &&
@@ -24,7 +26,8 @@ bool is_subfield_start(std::string_view text, std::size_t pos, char separator) {
 // "166?00..." (DFÜ) or "000>10..." (Triodos). A separator other than '?'
 // must open at least two subfields, so free text such as "100/20 rent" stays text.
 bool looks_structured(std::string_view text) {
-  if (text.size() < 6 || !is_digit(text[0]) || !is_digit(text[1]) || !is_digit(text[2])) return false;
+  if (text.size() < 6 || !is_digit(text[0]) || !is_digit(text[1]) || !is_digit(text[2]))
+    return false;
   const char separator = text[3];
   if (std::isalnum(static_cast<unsigned char>(separator)) || separator == ' ') return false;
   if (!is_subfield_start(text, 3, separator)) return false;
@@ -43,7 +46,7 @@ Information read_structured(std::string_view text) {
   const char separator = text[3];
 
   std::string purpose;
-  std::string purpose_more;  // ?60-?63 continue the purpose after ?29
+  std::string purpose_more;              // ?60-?63 continue the purpose after ?29
   std::map<int, std::string> subfields;  // the others, joined when a code repeats
   std::size_t pos = 3;
   while (pos < text.size()) {

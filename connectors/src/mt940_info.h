@@ -11,9 +11,9 @@ namespace sfmon::mt940 {
 
 struct Information {
   bool structured = false;
-  std::string gvc;           // 3-digit business transaction code (structured only)
-  std::string posting_text;  // ?00
-  std::string purpose;       // ?20-?29 then ?60-?63, or the free text
+  std::string gvc;            // 3-digit business transaction code (structured only)
+  std::string posting_text;   // ?00
+  std::string purpose;        // ?20-?29 then ?60-?63, or the free text
   Counterparty counterparty;  // ?32+?33 name, ?31 (else ?38) account, ?30 bank
 };
 

@@ -65,8 +65,10 @@ Tokens tokenize(std::string_view content) {
       continue;
     }
     if (const auto tag = match_tag(view)) {
-      tokens.items.push_back(
-          {ItemKind::Field, line_number, std::string(*tag), {std::string(view.substr(tag->size() + 2))}});
+      tokens.items.push_back({ItemKind::Field,
+                              line_number,
+                              std::string(*tag),
+                              {std::string(view.substr(tag->size() + 2))}});
       open_field = tokens.items.size() - 1;
       continue;
     }

@@ -21,9 +21,13 @@ using mt940::ItemKind;
 // Fields sfmon does not use but that are legal in MT940 (or its MT942 sibling).
 const std::set<std::string, std::less<>> kIgnoredTags = {"21", "13", "13D", "34F", "90C", "90D"};
 
-std::string line_location(int line) { return "line " + std::to_string(line); }
+std::string line_location(int line) {
+  return "line " + std::to_string(line);
+}
 
-std::string first_line(const Item& item) { return item.lines.empty() ? std::string() : item.lines[0]; }
+std::string first_line(const Item& item) {
+  return item.lines.empty() ? std::string() : item.lines[0];
+}
 
 bool is_tag(const Item& item, std::string_view a, std::string_view b = {}) {
   return item.tag == a || (!b.empty() && item.tag == b);
@@ -40,8 +44,8 @@ struct OpenEntry {
 struct OpenMessage {
   BankStatement statement;
   int header_line = 0;
-  std::string reference;  // :20:
-  std::string sequence;   // :28C: / :28:
+  std::string reference;      // :20:
+  std::string sequence;       // :28C: / :28:
   bool continuation = false;  // opened by a :61: after the previous message had ended
   std::optional<OpenEntry> entry;
 };
@@ -68,12 +72,14 @@ class Assembler {
   void finish() {
     close_message();
     if (outside_lines_ > 0) {
-      warn(first_outside_line_, std::to_string(outside_lines_) +
-                                    " line(s) outside any statement ignored (bank headers or damage)");
+      warn(first_outside_line_,
+           std::to_string(outside_lines_) +
+               " line(s) outside any statement ignored (bank headers or damage)");
     }
     if (missing_references_ > 0) {
-      warn(first_missing_reference_, std::to_string(missing_references_) +
-                                         " incomplete :61: statement line(s) without any reference");
+      warn(first_missing_reference_,
+           std::to_string(missing_references_) +
+               " incomplete :61: statement line(s) without any reference");
     }
     clear_repeated_references();
   }
@@ -327,7 +333,8 @@ BankFile parse_mt940(std::string_view content, const std::string& file, const Zo
 
   if (tokens.invalid_utf8_lines > 0) {
     result.warnings.push_back({file, line_location(tokens.first_invalid_utf8_line),
-                               "text is not valid UTF-8 on " + std::to_string(tokens.invalid_utf8_lines) +
+                               "text is not valid UTF-8 on " +
+                                   std::to_string(tokens.invalid_utf8_lines) +
                                    " line(s); invalid bytes replaced with U+FFFD"});
   }
   return result;

@@ -3,7 +3,9 @@
 namespace sfmon::mt940 {
 namespace {
 
-bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+bool is_continuation(unsigned char byte) {
+  return (byte & 0xC0) == 0x80;
+}
 
 // Length of the well-formed UTF-8 sequence starting at text[pos], or 0 when the
 // bytes there are not one (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).

@@ -102,6 +102,8 @@ Statement::Statement(sqlite3* db, std::string sql, std::string db_path)
   }
 }
 
+// sqlite3_finalize only repeats the error of the last failed step, which
+// step() has already thrown.
 Statement::~Statement() {
   sqlite3_finalize(stmt_);
 }
@@ -260,7 +262,8 @@ std::optional<std::string> Statement::column_text_or_null(int index) const {
 
 void SqliteDb::Closer::operator()(sqlite3* db) const {
   // close_v2 defers the close until any statement still alive is finalised,
-  // so destruction order mistakes cannot leak the connection.
+  // so destruction order mistakes cannot leak the connection; it reports
+  // nothing but misuse (a bad handle), which unique_ptr rules out.
   sqlite3_close_v2(db);
 }
 

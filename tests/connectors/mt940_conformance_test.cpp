@@ -33,7 +33,7 @@ const std::map<std::string, Expected> kMt940Files = {
     {"jejik-commerzbank.txt", {1, {{"EUR", -1235}}}},
     {"jejik-deutschebank.txt", {1, {{"EUR", -1235}}}},
     {"jejik-lbbw.txt", {2, {{"EUR", 0}}}},
-    {"jejik-sparkasse2.txt", {1, {{"EUR", 102725}}}},  // RD: reversed debit, positive
+    {"jejik-sparkasse2.txt", {1, {{"EUR", 102725}}}},   // RD: reversed debit, positive
     {"jejik-sparkasse3.txt", {1, {{"EUR", -102725}}}},  // RC: reversed credit, negative
     {"jejik-volksbankenraiffeisenbanken.txt", {12, {{"EUR", 74500}}}},
     {"mt940rs-MT940_DK_Example.sta", {89, {{"DKK", 137245277}}}},
@@ -72,7 +72,8 @@ std::string read_file(const fs::path& path) {
 
 std::set<std::string> files_in(const fs::path& folder) {
   std::set<std::string> names;
-  for (const auto& entry : fs::directory_iterator(folder)) names.insert(entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(folder))
+    names.insert(entry.path().filename().string());
   return names;
 }
 

@@ -22,7 +22,9 @@ std::string statement(std::string_view body, std::string_view closing = ":62F:C2
          std::string(body) + std::string(closing) + "-\n";
 }
 
-BankFile parse(std::string_view content) { return parse_mt940(content, kFile, Zone{}); }
+BankFile parse(std::string_view content) {
+  return parse_mt940(content, kFile, Zone{});
+}
 
 // The only record of a one-statement file.
 BankRecord only_record(std::string_view content) {
@@ -89,7 +91,8 @@ TEST(Mt940ParserTest, AcceptsIntermediateOpeningBalance) {
 }
 
 TEST(Mt940ParserTest, UsesOldStyleSequenceField) {
-  const BankFile file = parse(":20:ABN\n:25:517852257\n:28:19321/1\n:60F:C110522EUR1,00\n:62F:C110522EUR1,00\n");
+  const BankFile file =
+      parse(":20:ABN\n:25:517852257\n:28:19321/1\n:60F:C110522EUR1,00\n:62F:C110522EUR1,00\n");
   EXPECT_EQ(file.statements.at(0).statement_id, "ABN/19321/1");
 }
 
@@ -140,9 +143,9 @@ TEST(Mt940ParserTest, ReversedCreditIsNegativeReversal) {
 }
 
 TEST(Mt940ParserTest, SkipsFundsCodeLetterAfterMark) {
-  const BankFile file = parse(statement(
-      ":61:0709040904CR300,NTRFNONREF\n:61:0909250925DK50,00NMSCNONREF\n"
-      ":61:0709040904RCR204,88NRTINONREF\n"));
+  const BankFile file =
+      parse(statement(":61:0709040904CR300,NTRFNONREF\n:61:0909250925DK50,00NMSCNONREF\n"
+                      ":61:0709040904RCR204,88NRTINONREF\n"));
   const auto& records = file.statements.at(0).records;
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0].amount_fen, 30000);
@@ -152,9 +155,9 @@ TEST(Mt940ParserTest, SkipsFundsCodeLetterAfterMark) {
 }
 
 TEST(Mt940ParserTest, ReadsAmountsWithZeroOneOrTwoDecimalsAndLeadingZeros) {
-  const BankFile file = parse(statement(
-      ":61:200608C12,NTRFNONREF\n:61:200608C970499,9NTRFNONREF\n"
-      ":61:200608D000000000025,01NTRFNONREF\n"));
+  const BankFile file =
+      parse(statement(":61:200608C12,NTRFNONREF\n:61:200608C970499,9NTRFNONREF\n"
+                      ":61:200608D000000000025,01NTRFNONREF\n"));
   const auto& records = file.statements.at(0).records;
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0].amount_fen, 1200);
@@ -178,7 +181,8 @@ TEST(Mt940ParserTest, BookedAtIsValueDateWithoutEntryDate) {
 TEST(Mt940ParserTest, BookedAtUsesTheGivenZone) {
   const Zone utc{"UTC", 0};
   const BankFile file = parse_mt940(statement(":61:200605C1,00NTRFNONREF\n"), kFile, utc);
-  EXPECT_EQ(file.statements.at(0).records.at(0).booked_at, instant_from_date(Date{2020, 6, 5}, utc));
+  EXPECT_EQ(file.statements.at(0).records.at(0).booked_at,
+            instant_from_date(Date{2020, 6, 5}, utc));
 }
 
 TEST(Mt940ParserTest, JanuaryEntryDateAfterDecemberValueDateIsInTheNextYear) {
@@ -250,7 +254,8 @@ TEST(Mt940ParserTest, SupplementaryDetailsLineDoesNotChangeTheEntry) {
 }
 
 TEST(Mt940ParserTest, SupplementaryDetailsBecomePurposeWithoutInformation) {
-  const BankRecord record = only_record(statement(":61:180417DF14790,00N031NONREF\nBankon belueli\n"));
+  const BankRecord record =
+      only_record(statement(":61:180417DF14790,00N031NONREF\nBankon belueli\n"));
   EXPECT_EQ(record.purpose, "Bankon belueli");
 }
 
@@ -266,10 +271,10 @@ TEST(Mt940ParserTest, EntryWithoutReferenceIsKeptWithOneWarning) {
 // --- :86: information -------------------------------------------------------------------
 
 TEST(Mt940ParserTest, StructuredInformationGivesCounterpartyAndPurpose) {
-  const BankRecord record = only_record(statement(
-      ":61:200219C65,00NMSCNONREF\n"
-      ":86:166?00UEBERWEISUNG?10931?20SVWZ+Beitrag Musical fuer F?21RIDA inklusive\n"
-      "?30KRHADE21?31DE10500105174381957749?32friedbert und ?33ronja engel\n"));
+  const BankRecord record = only_record(
+      statement(":61:200219C65,00NMSCNONREF\n"
+                ":86:166?00UEBERWEISUNG?10931?20SVWZ+Beitrag Musical fuer F?21RIDA inklusive\n"
+                "?30KRHADE21?31DE10500105174381957749?32friedbert und ?33ronja engel\n"));
   EXPECT_EQ(record.purpose, "SVWZ+Beitrag Musical fuer FRIDA inklusive");
   EXPECT_EQ(record.counterparty.name, "friedbert und ronja engel");
   EXPECT_EQ(record.counterparty.account, "DE10500105174381957749");
@@ -279,9 +284,9 @@ TEST(Mt940ParserTest, StructuredInformationGivesCounterpartyAndPurpose) {
 }
 
 TEST(Mt940ParserTest, StructuredInformationJoinsLinesWrappedInsideASubfieldCode) {
-  const BankRecord record = only_record(statement(
-      ":61:200219D5,00NTRFNONREF\n:86:191?00SEPA-UEBERW?100399?20KREF+TFNr 01005?2\n"
-      "2MTLG:SEPA?32Ri\nchter Renate\n"));
+  const BankRecord record = only_record(
+      statement(":61:200219D5,00NTRFNONREF\n:86:191?00SEPA-UEBERW?100399?20KREF+TFNr 01005?2\n"
+                "2MTLG:SEPA?32Ri\nchter Renate\n"));
   EXPECT_EQ(record.purpose, "KREF+TFNr 01005MTLG:SEPA");
   EXPECT_EQ(record.counterparty.name, "Richter Renate");
 }
@@ -293,8 +298,8 @@ TEST(Mt940ParserTest, StructuredInformationAppendsPurposeSubfieldsSixtyToSixtyTh
 }
 
 TEST(Mt940ParserTest, StructuredInformationAcceptsAnotherSeparator) {
-  const BankRecord record = only_record(
-      statement(":61:110101D15,70N000NONREF\n:86:000>100987654321\n>20ALGEMENE KOS>21TEN\n>310390123456\n"));
+  const BankRecord record = only_record(statement(
+      ":61:110101D15,70N000NONREF\n:86:000>100987654321\n>20ALGEMENE KOS>21TEN\n>310390123456\n"));
   EXPECT_EQ(record.purpose, "ALGEMENE KOSTEN");
   EXPECT_EQ(record.counterparty.account, "0390123456");
 }
@@ -313,8 +318,9 @@ TEST(Mt940ParserTest, PostingTextIsPurposeWhenNoPurposeSubfieldIsGiven) {
 }
 
 TEST(Mt940ParserTest, FreeTextInformationIsPurposeWithoutCounterparty) {
-  const BankRecord record = only_record(statement(
-      ":61:1811271127DR119,35NDDTNONREF\n:86:basically some information here\nlots of information\n"));
+  const BankRecord record =
+      only_record(statement(":61:1811271127DR119,35NDDTNONREF\n:86:basically some information "
+                            "here\nlots of information\n"));
   EXPECT_EQ(record.purpose, "basically some information here lots of information");
   EXPECT_TRUE(record.counterparty.name.empty());
   EXPECT_TRUE(record.counterparty.account.empty());
@@ -357,7 +363,8 @@ TEST(Mt940ParserTest, InformationAfterTheBalancesDescribesNoEntry) {
 }
 
 TEST(Mt940ParserTest, ControlCharactersInTextBecomeSpaces) {
-  const BankRecord record = only_record(statement(":61:200608D1,00NTRFNONREF\n:86:GPSEOUL\tMPBZS\n"));
+  const BankRecord record =
+      only_record(statement(":61:200608D1,00NTRFNONREF\n:86:GPSEOUL\tMPBZS\n"));
   EXPECT_EQ(record.purpose, "GPSEOUL MPBZS");
 }
 
@@ -411,7 +418,8 @@ TEST(Mt940ParserTest, AcceptsCrLfLineEndsAndByteOrderMark) {
 }
 
 TEST(Mt940ParserTest, LinesOutsideMessagesGiveOneWarning) {
-  const BankFile file = parse("ABNANL2A\n940\nABNANL2A\n" + statement(":61:200608C1,00NTRFNONREF\n"));
+  const BankFile file =
+      parse("ABNANL2A\n940\nABNANL2A\n" + statement(":61:200608C1,00NTRFNONREF\n"));
   EXPECT_EQ(file.statements.at(0).records.size(), 1u);
   ASSERT_EQ(file.warnings.size(), 1u);
   EXPECT_EQ(file.warnings[0].location, "line 1");
@@ -419,8 +427,8 @@ TEST(Mt940ParserTest, LinesOutsideMessagesGiveOneWarning) {
 }
 
 TEST(Mt940ParserTest, EntryAfterMessageEndIsBookedToPreviousAccountWithWarning) {
-  const BankFile file =
-      parse(statement(":61:200608C1,00NTRFNONREF\n") + ":61:2212191220C119,NMSC341241773//O/34\nPaiement\n");
+  const BankFile file = parse(statement(":61:200608C1,00NTRFNONREF\n") +
+                              ":61:2212191220C119,NMSC341241773//O/34\nPaiement\n");
   ASSERT_EQ(file.statements.size(), 2u);
   const BankRecord& record = file.statements[1].records.at(0);
   EXPECT_EQ(record.account, "25040066/0123456789");
@@ -445,18 +453,21 @@ TEST(Mt940ParserTest, UnknownFieldIsIgnoredWithWarning) {
 }
 
 TEST(Mt940ParserTest, ReadableAvailableBalancesAreIgnoredSilently) {
-  const BankFile file = parse(statement("", ":62F:C200608EUR0,00\n:64:C200608EUR0,00\n:65:C200609EUR0,00\n"));
+  const BankFile file =
+      parse(statement("", ":62F:C200608EUR0,00\n:64:C200608EUR0,00\n:65:C200609EUR0,00\n"));
   EXPECT_TRUE(file.warnings.empty());
 }
 
 TEST(Mt940ParserTest, GarbageForwardBalanceIsIgnoredWithWarning) {
-  const BankFile file = parse(statement(":61:2009040904C230,00N051NONREF\n", ":65F:Dnullnull7414,3\n"));
+  const BankFile file =
+      parse(statement(":61:2009040904C230,00N051NONREF\n", ":65F:Dnullnull7414,3\n"));
   EXPECT_EQ(file.statements.at(0).records.at(0).amount_fen, 23000);
   EXPECT_TRUE(has_warning_containing(file, "unreadable :65F: balance"));
 }
 
 TEST(Mt940ParserTest, InvalidUtf8IsReplacedWithWarning) {
-  const BankRecord record = only_record(statement(":61:200608D1,00NTRFNONREF\n:86:Deviza \xE1tutal\xE1s\n"));
+  const BankRecord record =
+      only_record(statement(":61:200608D1,00NTRFNONREF\n:86:Deviza \xE1tutal\xE1s\n"));
   EXPECT_EQ(record.purpose, "Deviza \xEF\xBF\xBDtutal\xEF\xBF\xBDs");
   const BankFile file = parse(statement(":61:200608D1,00NTRFNONREF\n:86:Deviza \xE1tutal\xE1s\n"));
   ASSERT_EQ(file.warnings.size(), 1u);
@@ -514,7 +525,8 @@ TEST(Mt940ParserTest, StatementWithoutAccountIsRejected) {
 }
 
 TEST(Mt940ParserTest, StatementWithBlankAccountIsRejected) {
-  const InputError error = parse_error(":20:R\n:25:   \n:60F:C200101EUR1,00\n:62F:C200101EUR1,00\n");
+  const InputError error =
+      parse_error(":20:R\n:25:   \n:60F:C200101EUR1,00\n:62F:C200101EUR1,00\n");
   EXPECT_NE(error.message().find(":25:"), std::string::npos);
 }
 
@@ -543,7 +555,8 @@ TEST(Mt940ParserTest, AmountWithTwoCommasIsRejected) {
 }
 
 TEST(Mt940ParserTest, HugeAmountIsRejected) {
-  const InputError error = parse_error(statement(":61:200608D99999999999999999999999,00NTRFNONREF\n"));
+  const InputError error =
+      parse_error(statement(":61:200608D99999999999999999999999,00NTRFNONREF\n"));
   EXPECT_NE(error.message().find("out of range"), std::string::npos);
 }
 
@@ -569,7 +582,8 @@ TEST(Mt940ParserTest, MissingDebitCreditMarkIsRejected) {
 }
 
 TEST(Mt940ParserTest, ReversalMarkWithoutDirectionIsRejected) {
-  EXPECT_NE(parse_error(statement(":61:200608R1,00NTRFNONREF\n")).message().find("mark"), std::string::npos);
+  EXPECT_NE(parse_error(statement(":61:200608R1,00NTRFNONREF\n")).message().find("mark"),
+            std::string::npos);
 }
 
 TEST(Mt940ParserTest, TruncatedStatementLineIsRejected) {

@@ -80,6 +80,10 @@ struct RuleDoc {
   TextAt message;
   std::optional<TextAt> dedup;
   std::int64_t group_window_seconds = 86400;
+  // `evidence: trigger` lists only the triggering record (baselines, whose
+  // window is context); `evidence: window` (default) adds every record that
+  // fed an aggregate.
+  bool evidence_window = true;
   SourceRef where_defined;
 };
 // A pack test case (docs/rules.md "Tests"); rows keep their YAML text fields.
@@ -157,6 +161,7 @@ struct CompiledRule {
   CompiledTemplate message;
   CompiledTemplate dedup;  // default: the key values joined with ':'
   std::int64_t group_window_seconds = 86400;
+  bool evidence_window = true;  // see RuleDoc::evidence_window
   SourceRef where_defined;
 };
 
@@ -178,8 +183,13 @@ std::unique_ptr<CompiledPack> compile_pack(const PackDocument& pack,
                                            const std::map<std::string, std::string>& overrides);
 
 // Reads every *.yaml in `folder` (name order) and `folder/tests/*.yaml`, or
-// one file when `path` is a file, for each path in order; then compiles.
-// Throws PackError (also for unreadable files and folders without rules).
+// one file when `path` is a file, for each path in order. Collects the errors
+// of every file, then throws PackError (also for unreadable files and folders
+// without rules). Used by load_pack(), and by the test runner, which compiles
+// once per test case with that case's parameters.
+PackDocument read_pack(const std::vector<std::string>& paths);
+
+// read_pack(), then compile_pack().
 std::unique_ptr<CompiledPack> load_pack(const std::vector<std::string>& paths,
                                         const std::map<std::string, std::string>& overrides);
 

@@ -1,0 +1,117 @@
+// The file-system front end: folders and files to a PackDocument, then
+// compile_pack. The only part of the rule engine that touches files.
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sfmon/rules/rule_pack.h"
+
+namespace sfmon::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class FileRole { Rules, Tests };
+
+struct PackFile {
+  std::string path;  // as shown in messages
+  FileRole role;
+};
+
+// The *.yaml regular files of `folder`, in name order.
+std::vector<std::string> yaml_files(const fs::path& folder, std::vector<Diagnostic>& errors) {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    if (it->path().extension() == ".yaml" && it->is_regular_file()) {
+      names.push_back(it->path().filename().string());
+    }
+  }
+  if (error) {
+    errors.push_back({{folder.generic_string(), 0, 0}, "cannot read folder: " + error.message()});
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<PackFile> pack_files(const std::vector<std::string>& paths,
+                                 std::vector<Diagnostic>& errors) {
+  std::vector<PackFile> files;
+  if (paths.empty()) errors.push_back({{}, "no rule pack given"});
+  for (const std::string& path : paths) {
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (fs::is_regular_file(status)) {
+      files.push_back({path, FileRole::Rules});
+      continue;
+    }
+    if (!fs::is_directory(status)) {
+      errors.push_back({{path, 0, 0}, "no such rule file or folder"});
+      continue;
+    }
+    const fs::path folder(path);
+    const std::vector<std::string> rules = yaml_files(folder, errors);
+    if (rules.empty()) {
+      errors.push_back({{path, 0, 0}, "no rule files (*.yaml) in the folder"});
+      continue;
+    }
+    for (const std::string& name : rules) {
+      files.push_back({(folder / name).generic_string(), FileRole::Rules});
+    }
+    const fs::path tests = folder / "tests";
+    if (fs::is_directory(tests, error)) {
+      for (const std::string& name : yaml_files(tests, errors)) {
+        files.push_back({(tests / name).generic_string(), FileRole::Tests});
+      }
+    }
+  }
+  return files;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::vector<Diagnostic>& errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors.push_back({{path, 0, 0}, std::string("cannot read file: ") + std::strerror(errno)});
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    errors.push_back({{path, 0, 0}, "cannot read file"});
+    return std::nullopt;
+  }
+  return text.str();
+}
+
+}  // namespace
+
+PackDocument read_pack(const std::vector<std::string>& paths) {
+  std::vector<Diagnostic> errors;
+  PackDocument doc;
+  for (const PackFile& file : pack_files(paths, errors)) {
+    const std::optional<std::string> text = read_file(file.path, errors);
+    if (!text) continue;
+    try {
+      if (file.role == FileRole::Rules) {
+        read_rules_file(*text, file.path, doc);
+      } else {
+        read_tests_file(*text, file.path, doc);
+      }
+    } catch (const PackError& error) {
+      errors.insert(errors.end(), error.errors().begin(), error.errors().end());
+    }
+  }
+  if (!errors.empty()) throw PackError(std::move(errors));
+  return doc;
+}
+
+std::unique_ptr<CompiledPack> load_pack(const std::vector<std::string>& paths,
+                                        const std::map<std::string, std::string>& overrides) {
+  return compile_pack(read_pack(paths), overrides);
+}
+
+}  // namespace sfmon::rules
