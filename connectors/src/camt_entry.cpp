@@ -23,7 +23,9 @@ struct Entry {
 // A debit pays a creditor, a credit comes from a debtor. A reversal undoes an
 // earlier payment whose parties keep their roles in RltdPties, so the other
 // party sits on the opposite side of the reversal's own sign.
-bool counterparty_is_creditor(int sign, bool reversal) { return (sign < 0) != reversal; }
+bool counterparty_is_creditor(int sign, bool reversal) {
+  return (sign < 0) != reversal;
+}
 
 std::string join_unique(const std::vector<std::string>& parts) {
   std::vector<std::string_view> kept;

@@ -28,8 +28,7 @@ void CamtContext::warn(const std::string& path, std::string message) const {
   if (warnings != nullptr) warnings->push_back(Warning{file, path, std::move(message)});
 }
 
-void CamtContext::fail(const std::string& path, std::string message,
-                       std::string_view value) const {
+void CamtContext::fail(const std::string& path, std::string message, std::string_view value) const {
   throw InputError(file, path, std::move(message), std::string(value.substr(0, kMaxErrorValue)));
 }
 

@@ -48,8 +48,7 @@ struct CamtAmount {
 CamtAmount read_amount(const XmlElement& amount, const std::string& path, const CamtContext& ctx);
 
 // CdtDbtInd: CRDT → +1, DBIT → −1.
-int read_credit_debit(const XmlElement& indicator, const std::string& path,
-                      const CamtContext& ctx);
+int read_credit_debit(const XmlElement& indicator, const std::string& path, const CamtContext& ctx);
 
 // Ntry/Sts as text (camt 001.02–.07) or as Sts/Cd (001.08+): BOOK is booked;
 // PDNG, INFO and FUTR are not (yet) booked and map to Pending.

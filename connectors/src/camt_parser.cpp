@@ -40,9 +40,9 @@ CamtKind identify(const XmlDocument& document, const CamtContext& ctx) {
                      "unknown root element (expected a camt Document)", root.name);
   }
   const std::string_view ns = document.namespace_of(root);
-  const std::string_view version =
-      ns.substr(0, kNamespacePrefix.size()) == kNamespacePrefix ? ns.substr(kNamespacePrefix.size())
-                                                                : std::string_view();
+  const std::string_view version = ns.substr(0, kNamespacePrefix.size()) == kNamespacePrefix
+                                       ? ns.substr(kNamespacePrefix.size())
+                                       : std::string_view();
   // version is now e.g. "3.001.02": message digit, ".001.", two or more digits.
   if (version.size() < 8 || version.substr(1, 5) != ".001." || !is_digits(version.substr(6))) {
     ctx.fail("Document",

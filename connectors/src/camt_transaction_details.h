@@ -16,11 +16,11 @@ namespace sfmon {
 // What one TxDtls says; `element` points into the caller's tree.
 struct CamtDetail {
   const XmlElement* element = nullptr;
-  std::string path;     // e.g. "Stmt[1]/Ntry[3]/NtryDtls/TxDtls[2]"
-  int position = 0;     // 1-based among all TxDtls of the entry
+  std::string path;  // e.g. "Stmt[1]/Ntry[3]/NtryDtls/TxDtls[2]"
+  int position = 0;  // 1-based among all TxDtls of the entry
   // TxDtls/Amt (001.03+), else AmtDtls/TxAmt/Amt; nullopt when neither.
   std::optional<CamtAmount> amount;
-  int sign = 0;  // TxDtls/CdtDbtInd: +1 / −1, 0 when the detail has none
+  int sign = 0;                      // TxDtls/CdtDbtInd: +1 / −1, 0 when the detail has none
   std::string account_servicer_ref;  // Refs/AcctSvcrRef
   std::string end_to_end_id;         // Refs/EndToEndId; "" when absent or NOTPROVIDED
   std::string transaction_id;        // Refs/TxId

@@ -1,7 +1,5 @@
 #include "camt_xml_tree.h"
 
-#include <unordered_map>
-
 #include <Poco/Exception.h>
 #include <Poco/SAX/Attributes.h>
 #include <Poco/SAX/ContentHandler.h>
@@ -11,6 +9,8 @@
 #include <Poco/SAX/SAXParser.h>
 #include <Poco/SAX/XMLReader.h>
 
+#include <unordered_map>
+
 #include "sfmon/model/input_error.h"
 
 namespace sfmon {
@@ -19,7 +19,9 @@ namespace {
 using Poco::XML::XMLChar;
 using Poco::XML::XMLString;
 
-bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_xml_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::string position_of(int line, int column) {
   return std::to_string(line) + ":" + std::to_string(column);
@@ -69,9 +71,9 @@ class TreeBuilder final : public Poco::XML::ContentHandler, public Poco::XML::Le
                        local_name);
     }
     if (++element_count_ > kMaxXmlElements) {
-      throw InputError(file_, here(),
-                       "XML document has more than " + std::to_string(kMaxXmlElements) +
-                           " elements");
+      throw InputError(
+          file_, here(),
+          "XML document has more than " + std::to_string(kMaxXmlElements) + " elements");
     }
     XmlElement* element = nullptr;
     if (open_.empty()) {

@@ -2,7 +2,11 @@
 // (registry_loader_school.cpp), then checks what spans schools: unique
 // ids and accounts that belong to one school only.
 
+#include <yaml-cpp/eventhandler.h>
+
+#include <algorithm>
 #include <map>
+#include <sstream>
 
 #include "input_text.h"
 #include "registry_loader_internal.h"
@@ -43,25 +47,93 @@ YAML::Mark mark_at(std::string_view text, std::size_t pos) {
   return mark;
 }
 
-// Parses the text into one YAML document, reporting syntax errors and
-// extra documents. nullopt when there is nothing to read.
-std::optional<YAML::Node> parse_document(std::string_view text, ProblemList& problems) {
-  std::vector<YAML::Node> documents;
+// Where the first line that is not blank, a comment or a document marker
+// starts, if there is one.
+std::optional<std::size_t> first_content(std::string_view text) {
+  std::size_t line_start = 0;
+  while (line_start < text.size()) {
+    const std::size_t line_end = std::min(text.find('\n', line_start), text.size());
+    const std::string_view line = text.substr(line_start, line_end - line_start);
+    const std::size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line[first] != '#' && line.substr(first) != "---" &&
+        line.substr(first) != "...") {
+      return line_start + first;
+    }
+    line_start = line_end + 1;
+  }
+  return std::nullopt;
+}
+
+// Notes whether a YAML document holds anything and where it starts.
+class DocumentProbe : public YAML::EventHandler {
+ public:
+  bool has_content() const { return has_content_; }
+  const YAML::Mark& start() const { return start_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { has_content_ = true; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    has_content_ = true;
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    has_content_ = true;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    has_content_ = true;
+  }
+  void OnMapEnd() override {}
+
+ private:
+  bool has_content_ = false;
+  YAML::Mark start_;
+};
+
+// A second document would be silently ignored by most readers. Not
+// YAML::LoadAll: in yaml-cpp 0.7 it loops forever, allocating, on some
+// invalid input (jbeder/yaml-cpp#1319), so at most two documents are read.
+void report_second_document(std::string_view text, ProblemList& problems) {
+  std::istringstream stream{std::string(text)};
+  YAML::Parser parser(stream);
+  DocumentProbe first;
+  DocumentProbe second;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    parser.HandleNextDocument(first);
+    if (parser.HandleNextDocument(second) && second.has_content()) {
+      problems.add(second.start(), "the registry must be one YAML document; found another");
+    }
+  } catch (const YAML::Exception& error) {
+    problems.add(error.mark, "YAML syntax error: " + error.msg);
+  }
+}
+
+// Parses the text's YAML document, reporting syntax errors and extra
+// documents. nullopt when there is nothing to read.
+std::optional<YAML::Node> parse_document(std::string_view text, ProblemList& problems) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& error) {
     problems.add(error.mark, "YAML syntax error: " + error.msg);
     return std::nullopt;
   }
-  if (documents.empty() || documents.front().IsNull()) {
-    problems.add(YAML::Mark(), "the registry is empty; expected a map with a schools list");
+  if (root.IsNull()) {
+    // yaml-cpp 0.7 reads some invalid text as an empty document; text that
+    // is more than comments is not an empty registry.
+    if (const std::optional<std::size_t> content = first_content(text)) {
+      problems.add(mark_at(text, *content), "YAML syntax error: no YAML value could be read here");
+    } else {
+      problems.add(YAML::Mark(), "the registry is empty; expected a map with a schools list");
+    }
     return std::nullopt;
   }
-  if (documents.size() > 1) {
-    // A second document would be silently ignored by most readers.
-    problems.add(documents[1].Mark(), "the registry must be one YAML document; found another");
-  }
-  return documents.front();
+  report_second_document(text, problems);
+  return root;
 }
 
 // Checks one school against those read before it and records its id and

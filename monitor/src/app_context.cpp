@@ -2,7 +2,11 @@
 
 #include "sfmon/connectors/file_system.h"
 #include "sfmon/connectors/registry_loader.h"
+#include "sfmon/monitor/data_paths.h"
+#include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/schema_migrations.h"
+
+#include <ostream>
 
 namespace sfmon {
 
@@ -23,11 +27,27 @@ AppContext open_app(const std::optional<std::string>& config_path) {
   if (app.config.watchlist) {
     app.watchlist = load_watchlist(read(*app.config.watchlist, "watchlist"), *app.config.watchlist);
   }
+  for (const WatchlistEntry& entry : app.watchlist) {
+    app.listed.push_back(rules::ListedParty{entry.name, entry.account, entry.reason});
+  }
   app.db = std::make_unique<SqliteDb>(app.config.database);
   migrate(*app.db);
   app.store = std::make_unique<RecordStore>(*app.db);
   if (app.config.registry) app.store->sync_registry(app.registry);
   return app;
+}
+
+void load_rules(AppContext& app) {
+  app.pack_paths = app.config.rules;
+  if (app.pack_paths.empty()) app.pack_paths.push_back(default_rule_pack_dir());
+  app.pack = rules::load_pack(app.pack_paths, app.config.parameters);
+}
+
+void evaluate_pending(AppContext& app, std::ostream& out) {
+  RuleRunner runner(*app.db, *app.pack, app.registry, app.listed, app.config.zone);
+  const RunSummary summary = runner.run_pending();
+  out << "rules: " << summary.schools << " schools evaluated, " << summary.firings << " firings, "
+      << summary.merged.new_alerts << " new alerts, " << summary.merged.merged << " updated\n";
 }
 
 }  // namespace sfmon

@@ -9,6 +9,7 @@
 #include "sfmon/monitor/cli_commands.h"
 #include "sfmon/monitor/config.h"
 #include "sfmon/monitor/sqlite_db.h"
+#include "sfmon/rules/diagnostic.h"
 
 namespace sfmon {
 namespace {
@@ -80,6 +81,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       return 2;
     } catch (const RegistryError& e) {
       for (const std::string& problem : e.problems()) err << problem << '\n';
+      return 2;
+    } catch (const rules::PackError& e) {
+      for (const rules::Diagnostic& problem : e.errors()) err << problem.to_string() << '\n';
       return 2;
     } catch (const StoreError& e) {
       err << "sfmon " << command.name << ": database error: " << e.what() << '\n';

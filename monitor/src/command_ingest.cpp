@@ -78,8 +78,9 @@ int ingest_command(const CliArgs& args, std::ostream& out, std::ostream& err) {
   if (args.positional().empty()) throw UsageError("no files given");
 
   AppContext app = open_app(args.value("config"));
+  load_rules(app);  // a broken pack stops us before anything is read
   LocalFileSystem fs;
-  IngestPipeline pipeline(fs, *app.store, app.registry, app.watchlist, app.config.zone);
+  IngestPipeline pipeline(fs, *app.db, *app.store, app.registry, app.watchlist, app.config.zone);
   bool all_ok = true;
   for (const std::string& path : args.positional()) {
     const FileOutcome outcome = pipeline.ingest_file(path, *kind, "cli");
@@ -90,14 +91,16 @@ int ingest_command(const CliArgs& args, std::ostream& out, std::ostream& err) {
     all_ok = all_ok && ok(outcome);
   }
   print_summary(*app.store, out);
+  evaluate_pending(app, out);
   return all_ok ? 0 : 1;
 }
 
 int run_once_command(const CliArgs& args, std::ostream& out, std::ostream& err) {
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   AppContext app = open_app(args.value("config"));
+  load_rules(app);
   LocalFileSystem fs;
-  IngestPipeline pipeline(fs, *app.store, app.registry, app.watchlist, app.config.zone);
+  IngestPipeline pipeline(fs, *app.db, *app.store, app.registry, app.watchlist, app.config.zone);
   bool all_ok = true;
   for (const ConnectorConfig& connector : app.config.connectors) {
     if (connector.type == ConnectorType::FeeHttp) {
@@ -117,6 +120,8 @@ int run_once_command(const CliArgs& args, std::ostream& out, std::ostream& err) 
         << " accepted, " << added << " new records\n";
   }
   print_summary(*app.store, out);
+  // After every connector: a day's fees and bank credits are judged together.
+  evaluate_pending(app, out);
   return all_ok ? 0 : 1;
 }
 

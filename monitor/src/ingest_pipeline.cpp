@@ -3,12 +3,15 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "sfmon/connectors/bank_file_parser.h"
 #include "sfmon/connectors/fee_file_parser.h"
 #include "sfmon/connectors/file_inbox.h"
 #include "sfmon/connectors/record_normaliser.h"
+#include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/sqlite_db.h"
 
 namespace sfmon {
@@ -22,9 +25,10 @@ std::string sha256_hex(const std::string& content) {
 
 }  // namespace
 
-IngestPipeline::IngestPipeline(FileSystem& fs, RecordStore& store, const Registry& registry,
+IngestPipeline::IngestPipeline(FileSystem& fs, SqliteDb& db, RecordStore& store,
+                               const Registry& registry,
                                const std::vector<WatchlistEntry>& watchlist, const Zone& zone)
-    : fs_(fs), store_(store), registry_(registry), watchlist_(watchlist), zone_(zone) {}
+    : fs_(fs), db_(db), store_(store), registry_(registry), watchlist_(watchlist), zone_(zone) {}
 
 FileOutcome IngestPipeline::ingest_file(const std::string& path, RecordKind kind,
                                         const std::string& source) {
@@ -64,7 +68,10 @@ FileOutcome IngestPipeline::ingest_content(const std::string& path, const std::s
       }
       for (Warning& warning : registry_warnings(file)) file.warnings.push_back(std::move(warning));
       outcome.warnings = file.warnings;
+      Transaction transaction(db_);
       outcome.result = store_.store_bank_file(file, origin);
+      mark_for_evaluation(file);
+      transaction.commit();
     } else {
       std::vector<FeeRecord> records;
       try {
@@ -75,7 +82,10 @@ FileOutcome IngestPipeline::ingest_content(const std::string& path, const std::s
         return outcome;
       }
       outcome.warnings = registry_warnings(records);
+      Transaction transaction(db_);
       outcome.result = store_.store_fee_records(records, origin);
+      mark_for_evaluation(records);
+      transaction.commit();
     }
     outcome.verdict = FileVerdict::Accepted;
   } catch (const StoreError& e) {
@@ -108,6 +118,43 @@ std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& conn
     outcomes.push_back(std::move(outcome));
   }
   return outcomes;
+}
+
+void IngestPipeline::mark_for_evaluation(const BankFile& file) {
+  std::map<std::string, ChangedSpan> spans;
+  for (const BankStatement& statement : file.statements) {
+    const School* school = registry_.find_account_owner(statement.account);
+    if (school == nullptr) continue;  // judged once the account is registered
+    for (const BankRecord& record : statement.records) {
+      const std::int64_t t = record.booked_at.utc_seconds;
+      auto [it, inserted] = spans.try_emplace(school->id, ChangedSpan{t, t});
+      it->second.from = std::min(it->second.from, t);
+      it->second.to = std::max(it->second.to, t);
+    }
+    // A statement's balances matter to balance rules even without entries.
+    for (const auto* balance : {&statement.opening, &statement.closing}) {
+      if (!*balance) continue;
+      const std::int64_t t = instant_from_date((*balance)->date, zone_).utc_seconds;
+      auto [it, inserted] = spans.try_emplace(school->id, ChangedSpan{t, t});
+      it->second.from = std::min(it->second.from, t);
+      it->second.to = std::max(it->second.to, t + 86399);
+    }
+  }
+  EvaluationQueue queue(db_);
+  for (const auto& [school_id, span] : spans) queue.mark(school_id, span);
+}
+
+void IngestPipeline::mark_for_evaluation(const std::vector<FeeRecord>& records) {
+  std::map<std::string, ChangedSpan> spans;
+  for (const FeeRecord& record : records) {
+    if (registry_.find_school(record.school_id) == nullptr) continue;
+    const std::int64_t t = record.paid_at.utc_seconds;
+    auto [it, inserted] = spans.try_emplace(record.school_id, ChangedSpan{t, t});
+    it->second.from = std::min(it->second.from, t);
+    it->second.to = std::max(it->second.to, t);
+  }
+  EvaluationQueue queue(db_);
+  for (const auto& [school_id, span] : spans) queue.mark(school_id, span);
 }
 
 std::vector<Warning> IngestPipeline::registry_warnings(const BankFile& file) const {

@@ -215,6 +215,75 @@ CREATE INDEX alert_evidence_by_record ON alert_evidence(record_kind, record_id, 
 CREATE INDEX fee_records_by_account_time ON fee_records(receiving_account, paid_at_utc);
 )sql";
 
+// Version 3: alerts. An alert merges the firings of one rule and dedup key;
+// alert_firings remembers each merged firing's event time so re-evaluation
+// never counts one twice; alert_evidence_refs names evidence as the source
+// did (bank reference, fee_id, ACCOUNT:DATE). result_set keeps replays apart
+// from live alerts. evaluation_queue marks schools whose records changed,
+// committed with the records and cleared with the alerts they cause.
+constexpr const char* kAlerts = R"sql(
+CREATE TABLE alerts (
+  id           INTEGER PRIMARY KEY,
+  result_set   TEXT    NOT NULL,                 -- 'live' or 'replay:N'
+  rule_id      TEXT    NOT NULL,
+  rule_version INTEGER NOT NULL,
+  school_id    TEXT    NOT NULL,
+  level        TEXT    NOT NULL CHECK (level IN ('blue', 'yellow', 'orange', 'red')),
+  status       TEXT    NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved', 'dismissed')),
+  dedup_key    TEXT    NOT NULL,
+  first_seen   INTEGER NOT NULL,                 -- event time, UTC seconds
+  last_seen    INTEGER NOT NULL,
+  count        INTEGER NOT NULL CHECK (count >= 1),
+  message      TEXT    NOT NULL,
+  values_json  TEXT    NOT NULL,
+  group_window INTEGER NOT NULL,                 -- seconds
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  CHECK (first_seen <= last_seen)
+) STRICT;
+CREATE INDEX alerts_by_key ON alerts(result_set, rule_id, dedup_key, first_seen);
+CREATE INDEX alerts_by_school ON alerts(result_set, school_id, first_seen);
+
+CREATE TABLE alert_firings (
+  alert_id   INTEGER NOT NULL REFERENCES alerts(id),
+  event_time INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, event_time)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE alert_evidence_refs (
+  alert_id INTEGER NOT NULL REFERENCES alerts(id),
+  kind     TEXT    NOT NULL CHECK (kind IN ('bank', 'fee', 'balance')),
+  ref      TEXT    NOT NULL,
+  PRIMARY KEY (alert_id, kind, ref)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE alert_events (
+  id          INTEGER PRIMARY KEY,
+  alert_id    INTEGER NOT NULL REFERENCES alerts(id),
+  at          INTEGER NOT NULL,
+  actor       TEXT    NOT NULL,
+  action      TEXT    NOT NULL,
+  from_status TEXT,
+  to_status   TEXT,
+  comment     TEXT    NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX alert_events_by_alert ON alert_events(alert_id);
+
+CREATE TABLE replay_runs (
+  id          INTEGER PRIMARY KEY,
+  started_at  INTEGER NOT NULL,
+  description TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE evaluation_queue (
+  school_id TEXT    NOT NULL,
+  from_utc  INTEGER NOT NULL,
+  to_utc    INTEGER NOT NULL,
+  CHECK (from_utc <= to_utc)
+) STRICT;
+CREATE INDEX evaluation_queue_by_school ON evaluation_queue(school_id);
+)sql";
+
 SchemaVersionError too_new(SqliteDb& db, int found) {
   return SchemaVersionError(
       "database schema version " + std::to_string(found) + " is newer than this sfmon supports (" +
@@ -263,6 +332,7 @@ const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> steps{
       {1, "base schema", kBaseSchema},
       {2, "promotion counts, alert evidence, fee account index", kEvidenceAndPromotions},
+      {3, "alerts, their firings, evidence and events; replays; evaluation queue", kAlerts},
   };
   return steps;
 }

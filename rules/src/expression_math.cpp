@@ -10,11 +10,13 @@
 namespace sfmon::rules::math {
 namespace {
 
-using Int128 = __int128;
+// __extension__: 128-bit integers are a GCC/Clang extension (-Wpedantic).
+__extension__ typedef __int128 Int128;
+__extension__ typedef unsigned __int128 UInt128;
 
 constexpr Int128 kInt64Max = std::numeric_limits<std::int64_t>::max();
 constexpr Int128 kInt64Min = std::numeric_limits<std::int64_t>::min();
-constexpr Int128 kInt128Max = static_cast<Int128>((static_cast<unsigned __int128>(1) << 127) - 1);
+constexpr Int128 kInt128Max = static_cast<Int128>((static_cast<UInt128>(1) << 127) - 1);
 
 // mantissa × 10^exponent, with |mantissa| < 10^15 and no trailing zeros.
 struct Decimal {

@@ -52,20 +52,28 @@ void collect_macros(const PackDocument& doc, CompiledPack& pack, Diagnostics& di
 }
 
 // Each macro alone, with every field allowed: errors in a macro no rule
-// uses are found too, and reported once.
+// uses are found too, and reported once. The macro is compiled through a
+// reference to it, so that the expression compiler names it ("in macro 'x':")
+// and reports cycles as it meets them.
 void check_macros(const PackDocument& doc, CompiledPack& pack, Diagnostics& diagnostics) {
   Usage ignored;
-  for (const auto& [name, node] : pack.macros) {
-    const auto macro = std::find_if(doc.macros.begin(), doc.macros.end(),
-                                    [&](const MacroDoc& m) { return m.name == name; });
-    if (macro == doc.macros.end()) continue;
-    ItemCompiler compiler("macro '" + name + "'", diagnostics, ignored, true);
+  std::set<std::string> checked;  // duplicates are reported already
+  for (const MacroDoc& macro : doc.macros) {
+    if (pack.macros.count(macro.name) == 0 || !checked.insert(macro.name).second) continue;
+    ItemCompiler compiler("macro '" + macro.name + "'", diagnostics, ignored, true);
+    ExprNode reference;
+    reference.op = ExprOp::Name;
+    reference.name = macro.name;
+    reference.where = macro.condition.where;
     CompileScope scope;
-    scope.item = compiler.item();
     scope.lists = &pack.lists;
     scope.macros = &pack.macros;
     scope.params = &pack.param_symbols;
-    compiler.compile(node, scope, ValueType::Bool);
+    const std::unique_ptr<CompiledExpr> compiled = compiler.compile(reference, scope);
+    if (compiled && compiled->type() != ValueType::Bool) {
+      compiler.error(macro.condition.where, std::string("a macro must be a condition (bool), got ") +
+                                                to_string(compiled->type()));
+    }
   }
 }
 

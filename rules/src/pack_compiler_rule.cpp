@@ -220,7 +220,7 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
   if (doc.dedup) {
     rule.dedup = compile_text(compiler.parse_template(*doc.dedup));
   } else if (key_nodes.size() == doc.key.size() &&
-             std::all_of(rule.key.begin(), rule.key.end(), [](const auto& part) { return part; })) {
+             std::all_of(rule.key.begin(), rule.key.end(), [](const auto& part) { return part != nullptr; })) {
     // Key parts with errors are reported once, for the key.
     rule.dedup = compile_text(default_dedup(key_nodes, doc.where_defined));
   }

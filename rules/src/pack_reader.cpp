@@ -160,7 +160,7 @@ void read_rules_file(std::string_view yaml, const std::string& file, PackDocumen
       }
     }
   }
-  if (!problems.errors.empty()) throw PackError(std::move(problems.errors));
+  if (!problems.errors.empty()) throw PackError(sorted(std::move(problems.errors)));
   // A file is added whole or not at all.
   auto append = [](auto& to, auto& from) {
     to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));

@@ -44,6 +44,15 @@ std::string reindented(const std::string& text, int indent) {
 
 }  // namespace
 
+std::vector<Diagnostic> sorted(std::vector<Diagnostic> diagnostics) {
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::make_pair(a.where.line, a.where.column) <
+                            std::make_pair(b.where.line, b.where.column);
+                   });
+  return diagnostics;
+}
+
 YamlSource::YamlSource(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {
   if (text_.substr(0, kBom.size()) == kBom) text_.remove_prefix(kBom.size());
   line_starts_.push_back(0);

@@ -27,6 +27,9 @@ struct Problems {
   }
 };
 
+// In file order (line, then column); equal positions keep their order.
+std::vector<Diagnostic> sorted(std::vector<Diagnostic> diagnostics);
+
 // How a scalar's text is taken. An expression in a literal block scalar (|)
 // gets its continuation lines re-indented as in the file, so that positions
 // the expression parser computes on later lines match the file; whitespace

@@ -224,7 +224,7 @@ void read_tests_file(std::string_view yaml, const std::string& file, PackDocumen
       if (auto test = read_test(item, source, problems)) tests.push_back(std::move(*test));
     }
   }
-  if (!problems.errors.empty()) throw PackError(std::move(problems.errors));
+  if (!problems.errors.empty()) throw PackError(sorted(std::move(problems.errors)));
   pack.tests.insert(pack.tests.end(), std::make_move_iterator(tests.begin()),
                     std::make_move_iterator(tests.end()));
   pack.warnings.insert(pack.warnings.end(), problems.warnings.begin(), problems.warnings.end());

@@ -1,15 +1,3 @@
-// Real camt files from other parsers' test suites (shared/conformance). The
-// expected figures below were worked out from the XML itself, not from this
-// parser: booked entries (Sts BOOK) summed with their CdtDbtInd per Amt@Ccy,
-// and the record count is one per booked entry except batches whose TxDtls
-// (two or more) all give amounts that add up to the entry amount, which count
-// one per TxDtls. E.g. viafintech-053-valid_example_v4.xml: six debits
-// (−1251.42), five credits (1810.56, four of them batches of 10+8+3+2 details
-// plus one single), two reversal debits (−21.53) = 537.61 CHF in 32 records,
-// which also equals its CLBD − OPBD (322689.77 − 322152.16).
-
-#include "sfmon/connectors/camt_parser.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "sfmon/connectors/camt_parser.h"
 #include "sfmon/model/input_error.h"
 
 namespace sfmon {
@@ -35,6 +24,15 @@ struct Expected {
   std::map<std::string, Fen> booked_sum_fen;  // per currency, signed
 };
 
+// Real camt files from other parsers' test suites (shared/conformance). The
+// expected figures below were worked out from the XML itself, not from this
+// parser: booked entries (Sts BOOK) summed with their CdtDbtInd per Amt@Ccy,
+// and the record count is one per booked entry except batches whose TxDtls
+// (two or more) all give amounts that add up to the entry amount, which count
+// one per TxDtls. E.g. viafintech-053-valid_example_v4.xml: six debits
+// (−1251.42), five credits (1810.56, four of them batches of 10+8+3+2 details
+// plus one single), two reversal debits (−21.53) = 537.61 CHF in 32 records,
+// which also equals its CLBD − OPBD (322689.77 − 322152.16).
 const std::map<std::string, Expected>& expectations() {
   static const std::map<std::string, Expected> kExpected = {
       {"genkgo-camt052.v4.xml", {1, 0, 1, {}}},
@@ -149,8 +147,9 @@ TEST(CamtConformanceTest, BookedRecordsMatchHandDerivedCountsAndSums) {
 
 TEST(CamtConformanceTest, FormatDetailNamesTheMessageVersion) {
   EXPECT_EQ(parse_conformance("camt", "genkgo-camt052.v8.xml").format_detail, "camt.052.001.08");
-  EXPECT_EQ(parse_conformance("camt", "viafintech-053-valid_example_with_datetime.xml").format_detail,
-            "camt.053.001.10");
+  EXPECT_EQ(
+      parse_conformance("camt", "viafintech-053-valid_example_with_datetime.xml").format_detail,
+      "camt.053.001.10");
   EXPECT_EQ(parse_conformance("camt", "viafintech-054-valid_example.xml").format_detail,
             "camt.054.001.04");
 }

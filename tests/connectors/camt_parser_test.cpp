@@ -45,7 +45,9 @@ std::string details(const std::string& tx_details) {
   return "<NtryDtls>" + tx_details + "</NtryDtls>";
 }
 
-BankFile parse(const std::string& content) { return parse_camt(content, kFile, kShanghai); }
+BankFile parse(const std::string& content) {
+  return parse_camt(content, kFile, kShanghai);
+}
 
 // The records of the only statement of a one-statement document.
 std::vector<BankRecord> records_of(const std::string& statement_body) {
@@ -101,17 +103,17 @@ TEST(CamtParserTest, ReadsAccountFromOtherId) {
 }
 
 TEST(CamtParserTest, TakesCurrencyFromAmountWhenAccountHasNone) {
-  const BankFile file = parse(
-      document(statement(entry("1.00", "CRDT"), "<Acct><Id><IBAN>X1</IBAN></Id></Acct>")));
+  const BankFile file =
+      parse(document(statement(entry("1.00", "CRDT"), "<Acct><Id><IBAN>X1</IBAN></Id></Acct>")));
   ASSERT_EQ(file.statements.size(), 1u);
   EXPECT_EQ(file.statements[0].currency, "CNY");
   EXPECT_EQ(file.statements[0].records.at(0).currency, "CNY");
 }
 
 TEST(CamtParserTest, UsesAccountCurrencyWhenAmountHasNoCcy) {
-  const BankRecord record =
-      only_record("<Ntry><Amt>7.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-                  "<BookgDt><Dt>2024-09-02</Dt></BookgDt></Ntry>");
+  const BankRecord record = only_record(
+      "<Ntry><Amt>7.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+      "<BookgDt><Dt>2024-09-02</Dt></BookgDt></Ntry>");
   EXPECT_EQ(record.currency, "CNY");
   EXPECT_EQ(record.amount_fen, 700);
 }
@@ -125,9 +127,9 @@ TEST(CamtParserTest, WarnsWhenEntryCurrencyDiffersFromAccount) {
 }
 
 TEST(CamtParserTest, ReadsSeveralStatements) {
-  const BankFile file =
-      parse(document(statement(entry("1.00", "CRDT"), kAccount, "Stmt", "A") +
-                     statement(entry("2.00", "DBIT") + entry("3.00", "CRDT"), kAccount, "Stmt", "B")));
+  const BankFile file = parse(
+      document(statement(entry("1.00", "CRDT"), kAccount, "Stmt", "A") +
+               statement(entry("2.00", "DBIT") + entry("3.00", "CRDT"), kAccount, "Stmt", "B")));
   ASSERT_EQ(file.statements.size(), 2u);
   EXPECT_EQ(file.statements[0].statement_id, "A");
   EXPECT_EQ(file.statements[1].statement_id, "B");
@@ -220,8 +222,8 @@ TEST(CamtParserTest, AcceptsExtraZeroDecimalsAndWholeAmounts) {
 }
 
 TEST(CamtParserTest, RejectsNonZeroThirdDecimalNamingPathAndValue) {
-  const InputError error = parse_error(document(statement(entry("1.00", "CRDT") +
-                                                          entry("12.345", "CRDT"))));
+  const InputError error =
+      parse_error(document(statement(entry("1.00", "CRDT") + entry("12.345", "CRDT"))));
   EXPECT_EQ(error.file(), kFile);
   EXPECT_EQ(error.location(), "Stmt[1]/Ntry[2]/Amt");
   EXPECT_EQ(error.value(), "12.345");
@@ -249,10 +251,10 @@ TEST(CamtParserTest, RejectsMissingAmount) {
 }
 
 TEST(CamtParserTest, RejectsAmountWithoutAnyCurrency) {
-  const InputError error = parse_error(document(statement(
-      "<Ntry><Amt>1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-      "<BookgDt><Dt>2024-09-02</Dt></BookgDt></Ntry>",
-      "<Acct><Id><IBAN>X1</IBAN></Id></Acct>")));
+  const InputError error = parse_error(
+      document(statement("<Ntry><Amt>1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+                         "<BookgDt><Dt>2024-09-02</Dt></BookgDt></Ntry>",
+                         "<Acct><Id><IBAN>X1</IBAN></Id></Acct>")));
   EXPECT_EQ(error.location(), "Stmt[1]/Ntry[1]/Amt");
   EXPECT_NE(error.message().find("no Ccy"), std::string::npos);
 }
@@ -298,9 +300,9 @@ TEST(CamtParserTest, RejectsUnknownStatus) {
 }
 
 TEST(CamtParserTest, RejectsMissingStatus) {
-  const InputError error = parse_error(document(statement(
-      "<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
-      "<BookgDt><Dt>2024-09-02</Dt></BookgDt></Ntry>")));
+  const InputError error =
+      parse_error(document(statement("<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+                                     "<BookgDt><Dt>2024-09-02</Dt></BookgDt></Ntry>")));
   EXPECT_EQ(error.location(), "Stmt[1]/Ntry[1]/Sts");
 }
 
@@ -337,10 +339,10 @@ TEST(CamtParserTest, BookingDateTimeWithoutOffsetIsBureauTime) {
 }
 
 TEST(CamtParserTest, ReadsValueDateFromDtOrDtTm) {
-  const std::vector<BankRecord> records = records_of(
-      entry("1.00", "CRDT", "<ValDt><Dt>2024-09-03</Dt></ValDt>") +
-      entry("1.00", "CRDT", "<ValDt><DtTm>2024-09-04T23:30:00-05:00</DtTm></ValDt>") +
-      entry("1.00", "CRDT"));
+  const std::vector<BankRecord> records =
+      records_of(entry("1.00", "CRDT", "<ValDt><Dt>2024-09-03</Dt></ValDt>") +
+                 entry("1.00", "CRDT", "<ValDt><DtTm>2024-09-04T23:30:00-05:00</DtTm></ValDt>") +
+                 entry("1.00", "CRDT"));
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0].value_date, (Date{2024, 9, 3}));
   EXPECT_EQ(records[1].value_date, (Date{2024, 9, 4}));  // the bank's own day
@@ -348,9 +350,9 @@ TEST(CamtParserTest, ReadsValueDateFromDtOrDtTm) {
 }
 
 TEST(CamtParserTest, BookedEntryWithoutBookingDateUsesValueDateAndWarns) {
-  const BankFile file = parse(document(statement(
-      "<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-      "<ValDt><Dt>2024-09-05</Dt></ValDt></Ntry>")));
+  const BankFile file = parse(document(
+      statement("<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+                "<ValDt><Dt>2024-09-05</Dt></ValDt></Ntry>")));
   EXPECT_EQ(file.statements.at(0).records.at(0).booked_at,
             instant_from_date(Date{2024, 9, 5}, kShanghai));
   EXPECT_TRUE(has_warning(file, "Stmt[1]/Ntry[1]", "no BookgDt"));
@@ -360,25 +362,25 @@ TEST(CamtParserTest, BookedEntryWithoutAnyDateUsesStatementCreationTimeAndWarns)
   const BankFile file = parse(document(statement(
       "<CreDtTm>2024-09-06T08:00:00+08:00</CreDtTm>"
       "<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts></Ntry>")));
-  EXPECT_EQ(file.statements.at(0).records.at(0).booked_at.to_string(),
-            "2024-09-06T08:00:00+08:00");
+  EXPECT_EQ(file.statements.at(0).records.at(0).booked_at.to_string(), "2024-09-06T08:00:00+08:00");
   EXPECT_TRUE(has_warning(file, "Stmt[1]/Ntry[1]", "dated by Stmt[1]/CreDtTm"));
 }
 
 TEST(CamtParserTest, RejectsEntryWithNothingToDateIt) {
   const std::string content =
       "<Document xmlns=\"" + std::string(kCamt053v2) + "\"><BkToCstmrStmt>" +
-      statement("<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-                "</Ntry>") +
+      statement(
+          "<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+          "</Ntry>") +
       "</BkToCstmrStmt></Document>";
   const InputError error = parse_error(content);
   EXPECT_EQ(error.location(), "Stmt[1]/Ntry[1]");
 }
 
 TEST(CamtParserTest, RejectsImpossibleBookingDate) {
-  const InputError error = parse_error(document(statement(
-      "<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-      "<BookgDt><Dt>2024-02-30</Dt></BookgDt></Ntry>")));
+  const InputError error = parse_error(document(
+      statement("<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+                "<BookgDt><Dt>2024-02-30</Dt></BookgDt></Ntry>")));
   EXPECT_EQ(error.location(), "Stmt[1]/Ntry[1]/BookgDt/Dt");
   EXPECT_EQ(error.value(), "2024-02-30");
 }
@@ -391,9 +393,9 @@ TEST(CamtParserTest, RejectsMalformedValueDateTime) {
 }
 
 TEST(CamtParserTest, RejectsDateChoiceWithNeitherDtNorDtTm) {
-  const InputError error = parse_error(document(statement(
-      "<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
-      "<BookgDt></BookgDt></Ntry>")));
+  const InputError error = parse_error(document(
+      statement("<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+                "<BookgDt></BookgDt></Ntry>")));
   EXPECT_EQ(error.location(), "Stmt[1]/Ntry[1]/BookgDt");
 }
 
@@ -409,30 +411,31 @@ TEST(CamtParserTest, EntryReferencePrefersAccountServicerReference) {
 }
 
 TEST(CamtParserTest, EntryReferenceFallsBackToSingleDetailAccountServicerReference) {
-  const BankRecord record = only_record(entry(
-      "1.00", "CRDT",
-      "<NtryRef>NREF</NtryRef>" +
-          details("<TxDtls><Refs><AcctSvcrRef>TX-ASR</AcctSvcrRef></Refs></TxDtls>")));
+  const BankRecord record = only_record(
+      entry("1.00", "CRDT",
+            "<NtryRef>NREF</NtryRef>" +
+                details("<TxDtls><Refs><AcctSvcrRef>TX-ASR</AcctSvcrRef></Refs></TxDtls>")));
   EXPECT_EQ(record.bank_ref, "TX-ASR");
 }
 
 TEST(CamtParserTest, EntryReferenceFallsBackToNtryRef) {
-  const BankRecord record = only_record(entry(
-      "1.00", "CRDT",
-      "<NtryRef>NREF</NtryRef>" + details("<TxDtls><Refs><EndToEndId>E2E</EndToEndId></Refs>"
-                                          "</TxDtls>")));
+  const BankRecord record = only_record(
+      entry("1.00", "CRDT",
+            "<NtryRef>NREF</NtryRef>" + details("<TxDtls><Refs><EndToEndId>E2E</EndToEndId></Refs>"
+                                                "</TxDtls>")));
   EXPECT_EQ(record.bank_ref, "NREF");
 }
 
 TEST(CamtParserTest, EntryReferenceFallsBackToEndToEndId) {
-  const BankRecord record = only_record(
-      entry("1.00", "CRDT", details("<TxDtls><Refs><EndToEndId>E2E-9</EndToEndId></Refs></TxDtls>")));
+  const BankRecord record = only_record(entry(
+      "1.00", "CRDT", details("<TxDtls><Refs><EndToEndId>E2E-9</EndToEndId></Refs></TxDtls>")));
   EXPECT_EQ(record.bank_ref, "E2E-9");
 }
 
 TEST(CamtParserTest, NotProvidedEndToEndIdLeavesReferenceToTheNormaliser) {
-  const BankRecord record = only_record(entry(
-      "1.00", "CRDT", details("<TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs></TxDtls>")));
+  const BankRecord record = only_record(
+      entry("1.00", "CRDT",
+            details("<TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs></TxDtls>")));
   EXPECT_EQ(record.bank_ref, "");
   EXPECT_FALSE(record.ref_is_hash);
 }
@@ -448,10 +451,10 @@ TEST(CamtParserTest, DuplicateReferenceInOneFileIsReleasedWithWarning) {
 }
 
 TEST(CamtParserTest, PendingAndBookedEntriesMayShareAReference) {
-  const BankFile file = parse(document(statement(
-      "<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts>"
-      "<AcctSvcrRef>R</AcctSvcrRef></Ntry>" +
-      entry("1.00", "CRDT", "<AcctSvcrRef>R</AcctSvcrRef>"))));
+  const BankFile file = parse(document(
+      statement("<Ntry><Amt Ccy=\"CNY\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts>"
+                "<AcctSvcrRef>R</AcctSvcrRef></Ntry>" +
+                entry("1.00", "CRDT", "<AcctSvcrRef>R</AcctSvcrRef>"))));
   const std::vector<BankRecord>& records = file.statements.at(0).records;
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].bank_ref, "R");
@@ -469,9 +472,8 @@ const std::string kBatchOfThree = details(
     "<AmtDtls><TxAmt><Amt Ccy=\"CNY\">20.00</Amt></TxAmt></AmtDtls></TxDtls>");
 
 TEST(CamtParserTest, SplitsBatchWhoseDetailAmountsAddUp) {
-  const BankFile file =
-      parse(document(statement(entry("100.00", "DBIT", "<AcctSvcrRef>B-1</AcctSvcrRef>" +
-                                                           kBatchOfThree))));
+  const BankFile file = parse(document(
+      statement(entry("100.00", "DBIT", "<AcctSvcrRef>B-1</AcctSvcrRef>" + kBatchOfThree))));
   const std::vector<BankRecord>& records = file.statements.at(0).records;
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0].amount_fen, -5000);
@@ -523,21 +525,21 @@ TEST(CamtParserTest, BatchPositionsCountAcrossSeveralNtryDtls) {
 }
 
 TEST(CamtParserTest, BatchDetailsMayCarryTheirOwnSign) {
-  const std::vector<BankRecord> records = records_of(entry(
-      "7.00", "CRDT",
-      details("<TxDtls><Amt Ccy=\"CNY\">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>"
-              "<TxDtls><Amt Ccy=\"CNY\">3.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></TxDtls>")));
+  const std::vector<BankRecord> records = records_of(
+      entry("7.00", "CRDT",
+            details("<TxDtls><Amt Ccy=\"CNY\">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>"
+                    "<TxDtls><Amt Ccy=\"CNY\">3.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></TxDtls>")));
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].amount_fen, 1000);
   EXPECT_EQ(records[1].amount_fen, -300);
 }
 
 TEST(CamtParserTest, BatchWithoutDetailAmountsStaysOneRecordSilently) {
-  const BankFile file = parse(document(statement(entry(
-      "100.00", "DBIT",
-      "<AcctSvcrRef>B-1</AcctSvcrRef>" +
-          details("<TxDtls><Refs><EndToEndId>A</EndToEndId></Refs></TxDtls>"
-                  "<TxDtls><Refs><EndToEndId>B</EndToEndId></Refs></TxDtls>")))));
+  const BankFile file = parse(document(
+      statement(entry("100.00", "DBIT",
+                      "<AcctSvcrRef>B-1</AcctSvcrRef>" +
+                          details("<TxDtls><Refs><EndToEndId>A</EndToEndId></Refs></TxDtls>"
+                                  "<TxDtls><Refs><EndToEndId>B</EndToEndId></Refs></TxDtls>")))));
   const std::vector<BankRecord>& records = file.statements.at(0).records;
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].amount_fen, -10000);
@@ -547,10 +549,10 @@ TEST(CamtParserTest, BatchWithoutDetailAmountsStaysOneRecordSilently) {
 }
 
 TEST(CamtParserTest, BatchWhoseAmountsDoNotAddUpStaysOneRecordWithWarning) {
-  const BankFile file = parse(document(statement(entry(
-      "100.00", "DBIT",
-      details("<TxDtls><Amt Ccy=\"CNY\">60.00</Amt></TxDtls>"
-              "<TxDtls><Amt Ccy=\"CNY\">30.00</Amt></TxDtls>")))));
+  const BankFile file =
+      parse(document(statement(entry("100.00", "DBIT",
+                                     details("<TxDtls><Amt Ccy=\"CNY\">60.00</Amt></TxDtls>"
+                                             "<TxDtls><Amt Ccy=\"CNY\">30.00</Amt></TxDtls>")))));
   const std::vector<BankRecord>& records = file.statements.at(0).records;
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].amount_fen, -10000);
@@ -558,18 +560,18 @@ TEST(CamtParserTest, BatchWhoseAmountsDoNotAddUpStaysOneRecordWithWarning) {
 }
 
 TEST(CamtParserTest, BatchWithSomeAmountsMissingStaysOneRecordWithWarning) {
-  const BankFile file = parse(document(statement(entry(
-      "100.00", "CRDT",
-      details("<TxDtls><Amt Ccy=\"CNY\">60.00</Amt></TxDtls><TxDtls></TxDtls>")))));
+  const BankFile file = parse(document(
+      statement(entry("100.00", "CRDT",
+                      details("<TxDtls><Amt Ccy=\"CNY\">60.00</Amt></TxDtls><TxDtls></TxDtls>")))));
   ASSERT_EQ(file.statements.at(0).records.size(), 1u);
   EXPECT_TRUE(has_warning(file, "Stmt[1]/Ntry[1]", "only 1 of 2 TxDtls"));
 }
 
 TEST(CamtParserTest, BatchInAnotherCurrencyStaysOneRecordWithWarning) {
-  const BankFile file = parse(document(statement(entry(
-      "100.00", "CRDT",
-      details("<TxDtls><Amt Ccy=\"USD\">60.00</Amt></TxDtls>"
-              "<TxDtls><Amt Ccy=\"USD\">40.00</Amt></TxDtls>")))));
+  const BankFile file =
+      parse(document(statement(entry("100.00", "CRDT",
+                                     details("<TxDtls><Amt Ccy=\"USD\">60.00</Amt></TxDtls>"
+                                             "<TxDtls><Amt Ccy=\"USD\">40.00</Amt></TxDtls>")))));
   ASSERT_EQ(file.statements.at(0).records.size(), 1u);
   EXPECT_TRUE(has_warning(file, "Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]", "USD"));
 }
@@ -584,10 +586,10 @@ TEST(CamtParserTest, SingleDetailWithDifferentAmountDoesNotReplaceTheEntryAmount
 }
 
 TEST(CamtParserTest, RejectsBadAmountInsideDetailsWithItsPath) {
-  const InputError error = parse_error(document(statement(entry(
-      "3.00", "CRDT",
-      details("<TxDtls><Amt Ccy=\"CNY\">1.00</Amt></TxDtls>"
-              "<TxDtls><Amt Ccy=\"CNY\">2.001</Amt></TxDtls>")))));
+  const InputError error = parse_error(
+      document(statement(entry("3.00", "CRDT",
+                               details("<TxDtls><Amt Ccy=\"CNY\">1.00</Amt></TxDtls>"
+                                       "<TxDtls><Amt Ccy=\"CNY\">2.001</Amt></TxDtls>")))));
   EXPECT_EQ(error.location(), "Stmt[1]/Ntry[1]/NtryDtls/TxDtls[2]/Amt");
   EXPECT_EQ(error.value(), "2.001");
 }
@@ -679,8 +681,9 @@ TEST(CamtParserTest, ReadsPartyInsidePtyOfNewerVersions) {
 }
 
 TEST(CamtParserTest, CounterpartyWithoutIdStaysUnclassified) {
-  const BankRecord record = only_record(entry(
-      "1.00", "CRDT", details("<TxDtls><RltdPties><Dbtr><Nm>李四</Nm></Dbtr></RltdPties></TxDtls>")));
+  const BankRecord record = only_record(
+      entry("1.00", "CRDT",
+            details("<TxDtls><RltdPties><Dbtr><Nm>李四</Nm></Dbtr></RltdPties></TxDtls>")));
   EXPECT_EQ(record.counterparty.name, "李四");
   EXPECT_EQ(record.counterparty.cls, CounterpartyClass::Unknown);
   EXPECT_EQ(record.counterparty.basis, ClassBasis::None);
@@ -709,19 +712,19 @@ TEST(CamtParserTest, UnsplitBatchKeepsCounterpartyOnlyWhenAllDetailsAgree) {
 // ------------------------------------------------------ purpose and tx code
 
 TEST(CamtParserTest, PurposeJoinsRemittanceAndAdditionalInformation) {
-  const BankRecord record = only_record(entry(
-      "1.00", "DBIT",
-      details("<TxDtls><RmtInf><Ustrd>九月</Ustrd><Ustrd>工资</Ustrd></RmtInf>"
-              "<AddtlTxInf>批量代发</AddtlTxInf></TxDtls>") +
-          "<AddtlNtryInf>网银转账</AddtlNtryInf>"));
+  const BankRecord record =
+      only_record(entry("1.00", "DBIT",
+                        details("<TxDtls><RmtInf><Ustrd>九月</Ustrd><Ustrd>工资</Ustrd></RmtInf>"
+                                "<AddtlTxInf>批量代发</AddtlTxInf></TxDtls>") +
+                            "<AddtlNtryInf>网银转账</AddtlNtryInf>"));
   EXPECT_EQ(record.purpose, "九月 工资 批量代发 网银转账");
 }
 
 TEST(CamtParserTest, PurposeLeavesOutRepeatedText) {
-  const BankRecord record = only_record(entry(
-      "1.00", "DBIT",
-      details("<TxDtls><RmtInf><Ustrd>RENT</Ustrd></RmtInf></TxDtls>") +
-          "<AddtlNtryInf>RENT</AddtlNtryInf>"));
+  const BankRecord record =
+      only_record(entry("1.00", "DBIT",
+                        details("<TxDtls><RmtInf><Ustrd>RENT</Ustrd></RmtInf></TxDtls>") +
+                            "<AddtlNtryInf>RENT</AddtlNtryInf>"));
   EXPECT_EQ(record.purpose, "RENT");
 }
 
@@ -745,11 +748,11 @@ TEST(CamtParserTest, TransactionCodeFromProprietaryCode) {
 }
 
 TEST(CamtParserTest, SplitDetailsUseTheirOwnTransactionCode) {
-  const std::vector<BankRecord> records = records_of(entry(
-      "3.00", "CRDT",
-      "<BkTxCd><Prtry><Cd>BATCH</Cd></Prtry></BkTxCd>" +
-          details("<TxDtls><Amt Ccy=\"CNY\">1.00</Amt><BkTxCd><Prtry><Cd>ONE</Cd></Prtry>"
-                  "</BkTxCd></TxDtls><TxDtls><Amt Ccy=\"CNY\">2.00</Amt></TxDtls>")));
+  const std::vector<BankRecord> records = records_of(
+      entry("3.00", "CRDT",
+            "<BkTxCd><Prtry><Cd>BATCH</Cd></Prtry></BkTxCd>" +
+                details("<TxDtls><Amt Ccy=\"CNY\">1.00</Amt><BkTxCd><Prtry><Cd>ONE</Cd></Prtry>"
+                        "</BkTxCd></TxDtls><TxDtls><Amt Ccy=\"CNY\">2.00</Amt></TxDtls>")));
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].tx_code, "ONE");
   EXPECT_EQ(records[1].tx_code, "BATCH");
@@ -764,10 +767,10 @@ std::string balance(const std::string& code, const std::string& amount,
 }
 
 TEST(CamtParserTest, ReadsOpeningAndClosingBookedBalances) {
-  const BankFile file = parse(document(statement(
-      balance("OPBD", "1000.00", "CRDT", "<Dt>2024-09-01</Dt>") +
-      balance("CLAV", "5.00", "CRDT", "<Dt>2024-09-02</Dt>") +
-      balance("CLBD", "20.50", "DBIT", "<DtTm>2024-09-02T23:59:59+08:00</DtTm>"))));
+  const BankFile file = parse(document(
+      statement(balance("OPBD", "1000.00", "CRDT", "<Dt>2024-09-01</Dt>") +
+                balance("CLAV", "5.00", "CRDT", "<Dt>2024-09-02</Dt>") +
+                balance("CLBD", "20.50", "DBIT", "<DtTm>2024-09-02T23:59:59+08:00</DtTm>"))));
   const BankStatement& statement_read = file.statements.at(0);
   ASSERT_TRUE(statement_read.opening.has_value());
   EXPECT_EQ(statement_read.opening->type, BalanceType::Opening);
@@ -806,8 +809,8 @@ TEST(CamtParserTest, SecondClosingBalanceIsIgnoredWithWarning) {
 }
 
 TEST(CamtParserTest, RejectsBalanceWithBadAmount) {
-  const InputError error = parse_error(
-      document(statement(balance("CLBD", "1.001", "CRDT", "<Dt>2024-09-01</Dt>"))));
+  const InputError error =
+      parse_error(document(statement(balance("CLBD", "1.001", "CRDT", "<Dt>2024-09-01</Dt>"))));
   EXPECT_EQ(error.location(), "Stmt[1]/Bal[1]/Amt");
   EXPECT_EQ(error.value(), "1.001");
 }
@@ -854,10 +857,9 @@ TEST(CamtParserTest, RejectsUnknownRoot) {
 }
 
 TEST(CamtParserTest, RejectsUnknownNamespace) {
-  for (const std::string ns :
-       {"urn:iso:std:iso:20022:tech:xsd:pain.001.001.03",
-        "urn:iso:std:iso:20022:tech:xsd:camt.053.002.02",
-        "urn:iso:std:iso:20022:tech:xsd:camt.053.001.x", ""}) {
+  for (const std::string ns : {"urn:iso:std:iso:20022:tech:xsd:pain.001.001.03",
+                               "urn:iso:std:iso:20022:tech:xsd:camt.053.002.02",
+                               "urn:iso:std:iso:20022:tech:xsd:camt.053.001.x", ""}) {
     const InputError error = parse_error(document(statement(entry("1.00", "CRDT")), ns));
     EXPECT_EQ(error.location(), "Document") << ns;
     EXPECT_EQ(error.value(), ns);
@@ -866,8 +868,8 @@ TEST(CamtParserTest, RejectsUnknownNamespace) {
 }
 
 TEST(CamtParserTest, RejectsCamtMessagesThatCarryNoEntries) {
-  const InputError error = parse_error(document(
-      statement(""), "urn:iso:std:iso:20022:tech:xsd:camt.056.001.08", "FIToFIPmtCxlReq"));
+  const InputError error = parse_error(
+      document(statement(""), "urn:iso:std:iso:20022:tech:xsd:camt.056.001.08", "FIToFIPmtCxlReq"));
   EXPECT_EQ(error.location(), "Document");
   EXPECT_NE(error.message().find("camt.052, .053 or .054"), std::string::npos) << error.what();
 }
@@ -919,17 +921,18 @@ TEST(CamtParserTest, RejectsBillionLaughsQuickly) {
 }
 
 TEST(CamtParserTest, RejectsExternalEntities) {
-  const std::string content = "<?xml version=\"1.0\"?>\n<!DOCTYPE Document [<!ENTITY x SYSTEM "
-                              "\"file:///etc/passwd\">]>\n<Document xmlns=\"" +
-                              std::string(kCamt053v2) + "\">&x;</Document>";
+  const std::string content =
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE Document [<!ENTITY x SYSTEM "
+      "\"file:///etc/passwd\">]>\n<Document xmlns=\"" +
+      std::string(kCamt053v2) + "\">&x;</Document>";
   const InputError error = parse_error(content);
   EXPECT_EQ(error.location().substr(0, 2), "2:") << error.what();
   EXPECT_NE(error.message().find("DOCTYPE"), std::string::npos) << error.what();
 }
 
 TEST(CamtParserTest, RejectsUndeclaredEntityReference) {
-  const InputError error = parse_error(document(statement(
-      entry("1.00", "CRDT", "<AddtlNtryInf>&secret;</AddtlNtryInf>"))));
+  const InputError error = parse_error(
+      document(statement(entry("1.00", "CRDT", "<AddtlNtryInf>&secret;</AddtlNtryInf>"))));
   EXPECT_NE(error.message().find("malformed XML"), std::string::npos) << error.what();
 }
 

@@ -157,6 +157,17 @@ TEST(RegistryLoaderTest, RejectsAnEmptyFile) {
                           "schools list"));
 }
 
+TEST(RegistryLoaderTest, RejectsTextThatYamlCppReadsAsNothing) {
+  // yaml-cpp 0.7 accepts this as an empty document (and LoadAll loops on it).
+  EXPECT_THAT(problems_of("# schools\n&ame,account,x\n\"a,b\"r,y\n"),
+              ElementsAre("schools.yaml:2:1: YAML syntax error: no YAML value could be read "
+                          "here"));
+}
+
+TEST(RegistryLoaderTest, AnEmptyTrailingDocumentIsNoSecondDocument) {
+  EXPECT_EQ(load_registry(one_school() + "---\n# nothing\n", kFile).schools.size(), 1u);
+}
+
 TEST(RegistryLoaderTest, RejectsATopLevelThatIsNotAMap) {
   EXPECT_THAT(problems_of("- id: S1\n"),
               ElementsAre("schools.yaml:1:1: the registry must be a map; got a list"));

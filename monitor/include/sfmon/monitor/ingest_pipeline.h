@@ -32,8 +32,10 @@ struct FileOutcome {
 
 class IngestPipeline {
  public:
-  // All references must outlive the pipeline.
-  IngestPipeline(FileSystem& fs, RecordStore& store, const Registry& registry,
+  // All references must outlive the pipeline. Each accepted file's records
+  // commit together with the evaluation marks of the schools they touch
+  // (rule_runner.h), so no record is ever left unevaluated after a crash.
+  IngestPipeline(FileSystem& fs, SqliteDb& db, RecordStore& store, const Registry& registry,
                  const std::vector<WatchlistEntry>& watchlist, const Zone& zone);
 
   // Ingests one file in place (the `ingest` command): nothing is moved.
@@ -49,8 +51,11 @@ class IngestPipeline {
                              const std::string& source);
   std::vector<Warning> registry_warnings(const BankFile& file) const;
   std::vector<Warning> registry_warnings(const std::vector<FeeRecord>& records) const;
+  void mark_for_evaluation(const BankFile& file);
+  void mark_for_evaluation(const std::vector<FeeRecord>& records);
 
   FileSystem& fs_;
+  SqliteDb& db_;
   RecordStore& store_;
   const Registry& registry_;
   const std::vector<WatchlistEntry>& watchlist_;

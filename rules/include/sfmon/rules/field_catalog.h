@@ -13,6 +13,7 @@ enum class FieldId {
   // record.* — bank facts
   RecordKind, RecordId, RecordAccount, RecordAmount, RecordDebit, RecordCredit,
   RecordOwnTransfer, RecordTime, RecordDay, RecordPurpose, RecordTxCode,
+  RecordSupervised,  // bank: the statement account is supervised; fee: paid into it
   // counterparty.*
   CounterpartyName, CounterpartyAccount, CounterpartyKey, CounterpartyClass, CounterpartyPerson,
   CounterpartyRelated, CounterpartyRelation, CounterpartyListed, CounterpartyListReason,
