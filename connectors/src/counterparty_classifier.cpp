@@ -11,26 +11,27 @@ namespace {
 // the name: Chinese has no word boundaries, and these words are too rare in
 // personal names to mislead (文化 or 国华, common given names, are not here).
 constexpr auto kChineseLegalForms = std::to_array<std::string_view>({
-    "公司", "学校", "幼儿园", "银行", "局", "中心", "协会", "委员会", "研究院", "集团",
-    "事务所", "医院", "合作社", "基金会", "工作室", "商行", "门市部", "店", "厂", "分行",
-    "支行", "信用社", "大学", "学院", "中学", "小学", "政府", "财政", "税务", "法院",
-    "检察院", "研究所", "派出所", "办事处", "营业部", "经营部", "商会", "工会", "联合会",
-    "学会", "俱乐部", "超市", "酒店", "宾馆", "饭店", "餐厅", "食堂", "合伙", "企业",
-    "厅", "培训", "教育", "科技", "贸易", "实业", "投资", "咨询", "物业", "个体", "保险",
+    "公司", "学校",   "幼儿园", "银行",   "局",     "中心",   "协会",   "委员会", "研究院",
+    "集团", "事务所", "医院",   "合作社", "基金会", "工作室", "商行",   "门市部", "店",
+    "厂",   "分行",   "支行",   "信用社", "大学",   "学院",   "中学",   "小学",   "政府",
+    "财政", "税务",   "法院",   "检察院", "研究所", "派出所", "办事处", "营业部", "经营部",
+    "商会", "工会",   "联合会", "学会",   "俱乐部", "超市",   "酒店",   "宾馆",   "饭店",
+    "餐厅", "食堂",   "合伙",   "企业",   "厅",     "培训",   "教育",   "科技",   "贸易",
+    "实业", "投资",   "咨询",   "物业",   "个体",   "保险",
 });
 
 // Latin legal forms and institution words, compared as whole tokens with
 // dots removed ("Co.," and "co" alike), case-insensitively.
 constexpr auto kLatinLegalForms = std::to_array<std::string_view>({
-    "gmbh",       "ag",         "kg",         "ohg",        "ltd",        "limited",
-    "llc",        "llp",        "inc",        "incorporated", "co",       "corp",
-    "corporation", "company",   "plc",        "sas",        "sarl",       "srl",
-    "spa",        "bv",         "nv",         "oy",         "pte",        "pty",
-    "bhd",        "bank",       "school",     "university", "college",    "kindergarten",
-    "academy",    "institute",  "foundation", "association", "society",   "group",
-    "holdings",   "trust",      "fund",       "ministry",   "bureau",     "department",
-    "government", "council",    "committee",  "hospital",   "clinic",     "center",
-    "centre",     "club",       "agency",     "authority",  "services",   "partners",
+    "gmbh",        "ag",        "kg",         "ohg",          "ltd",      "limited",
+    "llc",         "llp",       "inc",        "incorporated", "co",       "corp",
+    "corporation", "company",   "plc",        "sas",          "sarl",     "srl",
+    "spa",         "bv",        "nv",         "oy",           "pte",      "pty",
+    "bhd",         "bank",      "school",     "university",   "college",  "kindergarten",
+    "academy",     "institute", "foundation", "association",  "society",  "group",
+    "holdings",    "trust",     "fund",       "ministry",     "bureau",   "department",
+    "government",  "council",   "committee",  "hospital",     "clinic",   "center",
+    "centre",      "club",      "agency",     "authority",    "services", "partners",
     "cooperative",
 });
 // Forms that are also syllables of romanised names (Sa, Ev): counted only

@@ -105,7 +105,8 @@ void separate_reused_references(BankFile& file) {
   };
   std::set<std::pair<std::string, std::string>> taken;  // (account, ref) present in the file
   for (const BankStatement& statement : file.statements) {
-    for (const BankRecord& record : statement.records) taken.emplace(record.account, record.bank_ref);
+    for (const BankRecord& record : statement.records)
+      taken.emplace(record.account, record.bank_ref);
   }
   std::map<RefKey, std::vector<Variant>> variants;
   for (BankStatement& statement : file.statements) {

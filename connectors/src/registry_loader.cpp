@@ -1,16 +1,13 @@
-// load_registry: parses schools.yaml with yaml-cpp, reads every school
-// (registry_loader_school.cpp), then checks what spans schools: unique
-// ids and accounts that belong to one school only.
+// load_registry: parses schools.yaml (registry_loader_document.cpp), reads
+// every school (registry_loader_school.cpp), then checks what spans schools:
+// unique ids and accounts that belong to one school only.
 
-#include <yaml-cpp/eventhandler.h>
+#include "sfmon/connectors/registry_loader.h"
 
-#include <algorithm>
 #include <map>
-#include <sstream>
 
 #include "input_text.h"
 #include "registry_loader_internal.h"
-#include "sfmon/connectors/registry_loader.h"
 #include "sfmon/model/name_normaliser.h"
 
 namespace sfmon {
@@ -35,105 +32,6 @@ std::string join_problems(const std::vector<std::string>& problems) {
     text += "; ... and " + std::to_string(problems.size() - kShown) + " more problems";
   }
   return text;
-}
-
-// A mark at the first invalid byte, so the problem reads file:line:column.
-YAML::Mark mark_at(std::string_view text, std::size_t pos) {
-  YAML::Mark mark;
-  mark.pos = static_cast<int>(pos);
-  for (std::size_t i = 0; i < pos; ++i) {
-    if (text[i] == '\n') ++mark.line;
-  }
-  return mark;
-}
-
-// Where the first line that is not blank, a comment or a document marker
-// starts, if there is one.
-std::optional<std::size_t> first_content(std::string_view text) {
-  std::size_t line_start = 0;
-  while (line_start < text.size()) {
-    const std::size_t line_end = std::min(text.find('\n', line_start), text.size());
-    const std::string_view line = text.substr(line_start, line_end - line_start);
-    const std::size_t first = line.find_first_not_of(" \t\r");
-    if (first != std::string_view::npos && line[first] != '#' && line.substr(first) != "---" &&
-        line.substr(first) != "...") {
-      return line_start + first;
-    }
-    line_start = line_end + 1;
-  }
-  return std::nullopt;
-}
-
-// Notes whether a YAML document holds anything and where it starts.
-class DocumentProbe : public YAML::EventHandler {
- public:
-  bool has_content() const { return has_content_; }
-  const YAML::Mark& start() const { return start_; }
-
-  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { has_content_ = true; }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {
-    has_content_ = true;
-  }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    has_content_ = true;
-  }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    has_content_ = true;
-  }
-  void OnMapEnd() override {}
-
- private:
-  bool has_content_ = false;
-  YAML::Mark start_;
-};
-
-// A second document would be silently ignored by most readers. Not
-// YAML::LoadAll: in yaml-cpp 0.7 it loops forever, allocating, on some
-// invalid input (jbeder/yaml-cpp#1319), so at most two documents are read.
-void report_second_document(std::string_view text, ProblemList& problems) {
-  std::istringstream stream{std::string(text)};
-  YAML::Parser parser(stream);
-  DocumentProbe first;
-  DocumentProbe second;
-  try {
-    parser.HandleNextDocument(first);
-    if (parser.HandleNextDocument(second) && second.has_content()) {
-      problems.add(second.start(), "the registry must be one YAML document; found another");
-    }
-  } catch (const YAML::Exception& error) {
-    problems.add(error.mark, "YAML syntax error: " + error.msg);
-  }
-}
-
-// Parses the text's YAML document, reporting syntax errors and extra
-// documents. nullopt when there is nothing to read.
-std::optional<YAML::Node> parse_document(std::string_view text, ProblemList& problems) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& error) {
-    problems.add(error.mark, "YAML syntax error: " + error.msg);
-    return std::nullopt;
-  }
-  if (root.IsNull()) {
-    // yaml-cpp 0.7 reads some invalid text as an empty document; text that
-    // is more than comments is not an empty registry.
-    if (const std::optional<std::size_t> content = first_content(text)) {
-      problems.add(mark_at(text, *content), "YAML syntax error: no YAML value could be read here");
-    } else {
-      problems.add(YAML::Mark(), "the registry is empty; expected a map with a schools list");
-    }
-    return std::nullopt;
-  }
-  report_second_document(text, problems);
-  return root;
 }
 
 // Checks one school against those read before it and records its id and
@@ -197,10 +95,11 @@ Registry load_registry(std::string_view yaml, const std::string& file) {
   // GB18030 or Latin-1 text would turn every name into garbage; stop at the
   // first bad byte rather than report a misread.
   if (const std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-    problems.add(mark_at(text, bad), "invalid UTF-8 (only UTF-8 text is accepted)");
+    problems.add(registry_internal::mark_at(text, bad),
+                 "invalid UTF-8 (only UTF-8 text is accepted)");
     throw RegistryError(problems.sorted());
   }
-  const std::optional<YAML::Node> root = parse_document(text, problems);
+  const std::optional<YAML::Node> root = registry_internal::parse_document(text, problems);
   Registry registry;
   if (root) {
     CrossSchoolChecks cross_checks(problems);

@@ -39,9 +39,8 @@ std::optional<std::string> scalar_of(const Field& field, std::string_view expect
     return std::nullopt;
   }
   if (!field.value.IsScalar()) {
-    problems.add(field.value_mark(), std::string(field.name) + " must be " +
-                                         std::string(expected) + "; got " +
-                                         kind_of(field.value));
+    problems.add(field.value_mark(), std::string(field.name) + " must be " + std::string(expected) +
+                                         "; got " + kind_of(field.value));
     return std::nullopt;
   }
   return field.value.Scalar();
@@ -58,12 +57,15 @@ std::string join(const std::vector<FieldRule>& rules) {
 
 }  // namespace
 
-YAML::Mark Field::value_mark() const { return value.IsNull() ? key.Mark() : value.Mark(); }
+YAML::Mark Field::value_mark() const {
+  return value.IsNull() ? key.Mark() : value.Mark();
+}
 
 bool read_map(const YAML::Node& node, std::string_view what, const std::vector<FieldRule>& rules,
               ProblemList& problems) {
   if (!node.IsMap()) {
-    problems.add(node.Mark(), std::string(what) + " must be a map; got " + kind_of(node),
+    const YAML::Mark mark = node.IsNull() ? problems.before(node.Mark()) : node.Mark();
+    problems.add(mark, std::string(what) + " must be a map; got " + kind_of(node),
                  node.IsScalar() ? node.Scalar() : std::string());
     return false;
   }
@@ -71,8 +73,8 @@ bool read_map(const YAML::Node& node, std::string_view what, const std::vector<F
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node key = it->first;
     if (!key.IsScalar()) {
-      problems.add(key.Mark(), "keys in " + std::string(what) + " must be text; got " +
-                                   kind_of(key));
+      problems.add(key.Mark(),
+                   "keys in " + std::string(what) + " must be text; got " + kind_of(key));
       continue;
     }
     const std::string& name = key.Scalar();
@@ -191,14 +193,13 @@ std::optional<std::string> read_account_number(const Field& field, ProblemList& 
   std::optional<std::string> text = read_text(field, problems);
   if (!text) return std::nullopt;
   const std::string normalised = normalise_account(*text);
-  const bool plain = !normalised.empty() &&
-                     normalised.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
-                         std::string::npos;
+  const bool plain =
+      !normalised.empty() &&
+      normalised.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos;
   if (!plain) {
-    problems.add(field.value_mark(),
-                 std::string(field.name) +
-                     " may hold only digits, Latin letters, spaces and dashes",
-                 *text);
+    problems.add(
+        field.value_mark(),
+        std::string(field.name) + " may hold only digits, Latin letters, spaces and dashes", *text);
     return std::nullopt;
   }
   return text;

@@ -38,6 +38,11 @@ class ProblemList {
   // "file:line:column: message", ordered by position in the file.
   std::vector<std::string> sorted() const;
 
+  // yaml-cpp marks an empty value (a "-" with nothing after it) at the
+  // token that follows, often on a later line; this is the mark of the last
+  // character before that token, where the value is missing.
+  YAML::Mark before(const YAML::Mark& next_token) const;
+
   // "line 12" for cross-references such as "first at line 12".
   static std::string line_of(const YAML::Mark& mark);
 
@@ -53,6 +58,14 @@ class ProblemList {
   std::string_view text_;
   std::vector<Problem> problems_;
 };
+
+// A mark at byte `offset` of `text`, for problems found outside yaml-cpp.
+YAML::Mark mark_at(std::string_view text, std::size_t offset);
+
+// Parses `text` (without a BOM) as one YAML document, reporting syntax
+// errors, text that holds no YAML value and a second document. nullopt when
+// there is no document to read.
+std::optional<YAML::Node> parse_document(std::string_view text, ProblemList& problems);
 
 // One key of a YAML map and its value.
 struct Field {

@@ -95,8 +95,7 @@ void read_related_parties(const Field& field, School& school, ProblemList& probl
            store(read_account_number(f, problems), party.account);
            has_name_or_account = true;
          }},
-        {"relation", false,
-         [&](const Field& f) { store(read_text(f, problems), party.relation); }},
+        {"relation", false, [&](const Field& f) { store(read_text(f, problems), party.relation); }},
     };
     if (!read_map(item, "related party", rules, problems)) continue;
     if (!has_name_or_account) {
@@ -125,13 +124,15 @@ void read_fee_catalogue(const Field& field, School& school, ProblemList& problem
         {"grade", false, [&](const Field& f) { store(read_text(f, problems), entry.grade); }},
         {"cap", true, [&](const Field& f) { cap = read_amount(f, problems); }},
         {"per", true,
-         [&](const Field& f) { per = read_choice(f, problems, &fee_per_from_string, kPerChoices); }},
+         [&](const Field& f) {
+           per = read_choice(f, problems, &fee_per_from_string, kPerChoices);
+         }},
     };
     if (!read_map(item, "fee catalogue entry", rules, problems) || !fee_type || !cap || !per) {
       continue;
     }
-    const auto [first, inserted] = first_entry.emplace(std::pair(*fee_type, entry.grade),
-                                                       item.Mark());
+    const auto [first, inserted] =
+        first_entry.emplace(std::pair(*fee_type, entry.grade), item.Mark());
     if (!inserted) {
       problems.add(item.Mark(), "fee catalogue lists " + *fee_type + " for grade " + entry.grade +
                                     " twice (first at " + ProblemList::line_of(first->second) +

@@ -5,7 +5,9 @@
 namespace sfmon::registry_internal {
 namespace {
 
-bool is_utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_utf8_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // Same shape as InputError's " (value '...')" so every input error in sfmon
 // reads alike; cut at a character boundary and kept on one line.
@@ -43,9 +45,28 @@ int ProblemList::column_of(const YAML::Mark& mark) const {
   const std::size_t break_before = pos == 0 ? std::string_view::npos : text_.rfind('\n', pos - 1);
   const std::size_t line_start = break_before == std::string_view::npos ? 0 : break_before + 1;
   const std::string_view before = text_.substr(line_start, pos - line_start);
-  const auto characters = std::count_if(before.begin(), before.end(),
-                                        [](char c) { return !is_utf8_continuation(c); });
+  const auto characters =
+      std::count_if(before.begin(), before.end(), [](char c) { return !is_utf8_continuation(c); });
   return static_cast<int>(characters) + 1;
+}
+
+YAML::Mark ProblemList::before(const YAML::Mark& next_token) const {
+  if (next_token.is_null() || next_token.pos <= 0 ||
+      static_cast<std::size_t>(next_token.pos) > text_.size()) {
+    return next_token;
+  }
+  YAML::Mark mark = next_token;
+  std::size_t pos = static_cast<std::size_t>(next_token.pos);
+  while (pos > 0) {
+    const char c = text_[--pos];
+    if (c == '\n') {
+      --mark.line;
+    } else if (c != ' ' && c != '\t' && c != '\r') {
+      break;
+    }
+  }
+  mark.pos = static_cast<int>(pos);
+  return mark;
 }
 
 std::vector<std::string> ProblemList::sorted() const {

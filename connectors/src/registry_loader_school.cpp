@@ -35,7 +35,8 @@ SchoolSource read_school(const YAML::Node& node, ProblemList& problems) {
          kind = read_choice(f, problems, &school_kind_from_string, kKindChoices);
          store(kind, school.kind);
        }},
-      {"nonprofit", false, [&](const Field& f) { store(read_bool(f, problems), school.nonprofit); }},
+      {"nonprofit", false,
+       [&](const Field& f) { store(read_bool(f, problems), school.nonprofit); }},
       {"inclusive", false,
        [&](const Field& f) {
          store(read_bool(f, problems), school.inclusive);

@@ -14,8 +14,8 @@ namespace {
 
 bool is_plain_account_number(std::string_view account) {
   const std::string normalised = normalise_account(account);
-  return !normalised.empty() && normalised.find_first_not_of(
-                                    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos;
+  return !normalised.empty() &&
+         normalised.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos;
 }
 
 // Reads one data row, returning the problem that keeps it out, if any.
@@ -49,7 +49,8 @@ std::vector<WatchlistEntry> load_watchlist(std::string_view csv, const std::stri
   try {
     rows = read_csv(csv, file);
     if (rows.empty()) {
-      throw InputError(file, line_location(1), "the watchlist has no header row name,account,reason");
+      throw InputError(file, line_location(1),
+                       "the watchlist has no header row name,account,reason");
     }
     columns.emplace(rows.front(), file);
     columns->require({"name", "account", "reason"});

@@ -22,9 +22,14 @@ Commands:
   run-once      one pull of every configured connector (files inboxes), then exit
   ingest        ad-hoc ingest of bank or fee files given on the command line
   records list  list stored bank and fee records, with filters
+  alerts list   list live alerts, with filters
+  rules check   validate a rule pack (default: the bundled pack)
+  rules test    run a rule pack's own test cases
+  replay        re-evaluate stored history with a rule set (backtesting)
   help          this text
 
-Exit codes: 0 success, 1 a check failed (e.g. a rejected file),
+Exit codes: 0 success, 1 a check failed (e.g. a rejected file, an invalid
+            rule pack, a failed pack test),
             2 usage or configuration error.
 )";
 
@@ -42,6 +47,12 @@ std::vector<Command> commands() {
       {"records list", kRecordsListHelp,
        {{"config", "kind", "school", "account", "from", "to", "format", "limit"}, {"flagged"}, {}},
        records_list_command},
+      {"alerts list", kAlertsListHelp,
+       {{"config", "status", "school", "rule", "level", "from", "to", "format"}, {}, {}},
+       alerts_list_command},
+      {"rules check", kRulesCheckHelp, {{}, {}, {}}, rules_check_command},
+      {"rules test", kRulesTestHelp, {{}, {}, {}}, rules_test_command},
+      {"replay", kReplayHelp, {{"config", "from", "to", "rules"}, {}, {"rules"}}, replay_command},
   };
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <regex>
+#include <utility>
 
 #include "expression_operations.h"
 #include "expression_suggest.h"
@@ -18,34 +19,61 @@ namespace {
 
 const char* operator_text(ExprOp op) {
   switch (op) {
-    case ExprOp::Not: return "not";
-    case ExprOp::Neg: return "-";
-    case ExprOp::And: return "and";
-    case ExprOp::Or: return "or";
-    case ExprOp::Eq: return "==";
-    case ExprOp::Ne: return "!=";
-    case ExprOp::Lt: return "<";
-    case ExprOp::Le: return "<=";
-    case ExprOp::Gt: return ">";
-    case ExprOp::Ge: return ">=";
-    case ExprOp::In: return "in";
-    case ExprOp::NotIn: return "not in";
-    case ExprOp::Contains: return "contains";
-    case ExprOp::IContains: return "icontains";
-    case ExprOp::StartsWith: return "startswith";
-    case ExprOp::EndsWith: return "endswith";
-    case ExprOp::Matches: return "matches";
-    case ExprOp::ContainsAny: return "contains_any";
-    case ExprOp::Add: return "+";
-    case ExprOp::Sub: return "-";
-    case ExprOp::Mul: return "*";
-    case ExprOp::Div: return "/";
-    default: return "?";
+    case ExprOp::Not:
+      return "not";
+    case ExprOp::Neg:
+      return "-";
+    case ExprOp::And:
+      return "and";
+    case ExprOp::Or:
+      return "or";
+    case ExprOp::Eq:
+      return "==";
+    case ExprOp::Ne:
+      return "!=";
+    case ExprOp::Lt:
+      return "<";
+    case ExprOp::Le:
+      return "<=";
+    case ExprOp::Gt:
+      return ">";
+    case ExprOp::Ge:
+      return ">=";
+    case ExprOp::In:
+      return "in";
+    case ExprOp::NotIn:
+      return "not in";
+    case ExprOp::Contains:
+      return "contains";
+    case ExprOp::IContains:
+      return "icontains";
+    case ExprOp::StartsWith:
+      return "startswith";
+    case ExprOp::EndsWith:
+      return "endswith";
+    case ExprOp::Matches:
+      return "matches";
+    case ExprOp::ContainsAny:
+      return "contains_any";
+    case ExprOp::Add:
+      return "+";
+    case ExprOp::Sub:
+      return "-";
+    case ExprOp::Mul:
+      return "*";
+    case ExprOp::Div:
+      return "/";
+    default:
+      return "?";
   }
 }
 
-std::string quoted(ExprOp op) { return std::string("'") + operator_text(op) + "'"; }
-std::string type_name(ValueType type) { return to_string(type); }
+std::string quoted(ExprOp op) {
+  return std::string("'") + operator_text(op) + "'";
+}
+std::string type_name(ValueType type) {
+  return to_string(type);
+}
 
 bool is_ordering(ExprOp op) {
   return op == ExprOp::Lt || op == ExprOp::Le || op == ExprOp::Gt || op == ExprOp::Ge;
@@ -59,10 +87,16 @@ bool before(const SourceRef& a, const SourceRef& b) {
   return a.line < b.line || (a.line == b.line && a.column < b.column);
 }
 
-const char* fact_kinds_name(unsigned missing) {
-  if (missing & kBankFacts) return "bank records";
-  if (missing & kFeeFacts) return "fee records";
-  return "balance records";
+// "bank records", "bank or balance records".
+std::string fact_kinds_name(unsigned facts) {
+  std::string text;
+  for (const auto& [bit, name] : {std::pair{kBankFacts, "bank"}, std::pair{kFeeFacts, "fee"},
+                                  std::pair{kBalanceFacts, "balance"}}) {
+    if ((facts & bit) == 0) continue;
+    if (!text.empty()) text += " or ";
+    text += name;
+  }
+  return text + " records";
 }
 
 // "72h" of a duration literal, for messages.
@@ -104,12 +138,18 @@ constexpr ComparisonTests kStringTests{
 
 nodes::TestFactory pick(const ComparisonTests& tests, ExprOp op) {
   switch (op) {
-    case ExprOp::Eq: return tests.equal;
-    case ExprOp::Ne: return tests.not_equal;
-    case ExprOp::Lt: return tests.less;
-    case ExprOp::Le: return tests.less_equal;
-    case ExprOp::Gt: return tests.greater;
-    default: return tests.greater_equal;
+    case ExprOp::Eq:
+      return tests.equal;
+    case ExprOp::Ne:
+      return tests.not_equal;
+    case ExprOp::Lt:
+      return tests.less;
+    case ExprOp::Le:
+      return tests.less_equal;
+    case ExprOp::Gt:
+      return tests.greater;
+    default:
+      return tests.greater_equal;
   }
 }
 
@@ -162,7 +202,12 @@ const ArithmeticRule* find_rule(ExprOp op, ValueType left, ValueType right) {
   return nullptr;
 }
 
-bool is_numeric(ValueType type) { return type == Integer || type == Number; }
+bool is_numeric(ValueType type) {
+  return type == Integer || type == Number;
+}
+
+constexpr int kMaxNodes = 100000;
+constexpr int kMaxDepth = 2000;
 
 }  // namespace
 
@@ -217,35 +262,64 @@ NodePtr ExpressionCompiler::compile_root(const ExprNode& node, ValueType expecte
 }
 
 NodePtr ExpressionCompiler::compile(const ExprNode& node) {
+  if (too_large_) return nullptr;
+  if (++node_count_ > kMaxNodes || depth_ >= kMaxDepth) {
+    too_large_ = true;
+    error(node.where, "expression too large once macros are inlined (more than " +
+                          std::to_string(kMaxNodes) + " nodes or " + std::to_string(kMaxDepth) +
+                          " levels)");
+    return nullptr;
+  }
+  ++depth_;
+  NodePtr result = compile_node(node);
+  --depth_;
+  return result;
+}
+
+NodePtr ExpressionCompiler::compile_node(const ExprNode& node) {
   switch (node.op) {
-    case ExprOp::Literal: return compile_literal(node);
-    case ExprOp::Field: return compile_field(node);
-    case ExprOp::Name: return compile_name(node);
-    case ExprOp::Param: return compile_param(node);
-    case ExprOp::ListLiteral: return compile_list_literal(node);
-    case ExprOp::Call: return compile_call(node);
-    case ExprOp::Not: return compile_not(node);
-    case ExprOp::Neg: return compile_negate(node);
+    case ExprOp::Literal:
+      return compile_literal(node);
+    case ExprOp::Field:
+      return compile_field(node);
+    case ExprOp::Name:
+      return compile_name(node);
+    case ExprOp::Param:
+      return compile_param(node);
+    case ExprOp::ListLiteral:
+      return compile_list_literal(node);
+    case ExprOp::Call:
+      return compile_call(node);
+    case ExprOp::Not:
+      return compile_not(node);
+    case ExprOp::Neg:
+      return compile_negate(node);
     case ExprOp::And:
-    case ExprOp::Or: return compile_logical(node);
+    case ExprOp::Or:
+      return compile_logical(node);
     case ExprOp::Eq:
     case ExprOp::Ne:
     case ExprOp::Lt:
     case ExprOp::Le:
     case ExprOp::Gt:
-    case ExprOp::Ge: return compile_comparison(node);
+    case ExprOp::Ge:
+      return compile_comparison(node);
     case ExprOp::In:
     case ExprOp::NotIn:
-    case ExprOp::ContainsAny: return compile_membership(node);
+    case ExprOp::ContainsAny:
+      return compile_membership(node);
     case ExprOp::Contains:
     case ExprOp::IContains:
     case ExprOp::StartsWith:
-    case ExprOp::EndsWith: return compile_string_test(node);
-    case ExprOp::Matches: return compile_matches(node);
+    case ExprOp::EndsWith:
+      return compile_string_test(node);
+    case ExprOp::Matches:
+      return compile_matches(node);
     case ExprOp::Add:
     case ExprOp::Sub:
     case ExprOp::Mul:
-    case ExprOp::Div: return compile_arithmetic(node);
+    case ExprOp::Div:
+      return compile_arithmetic(node);
   }
   error(node.where, "malformed expression");
   return nullptr;
@@ -254,15 +328,16 @@ NodePtr ExpressionCompiler::compile(const ExprNode& node) {
 // Only hand-built trees can get this wrong; the parser always gives the count.
 bool ExpressionCompiler::has_operands(const ExprNode& node, std::size_t count) {
   if (node.children.size() == count) return true;
-  error(node.where, "malformed expression: " + quoted(node.op) + " needs " +
-                        std::to_string(count) + " operand(s)");
+  error(node.where, "malformed expression: " + quoted(node.op) + " needs " + std::to_string(count) +
+                        " operand(s)");
   return false;
 }
 
 bool ExpressionCompiler::reject_list(const NodePtr& node, const ExprNode& ast) {
   if (!node || node->type() != List) return false;
-  error(start_of(ast), "a list can only follow 'in', 'not in' or 'contains_any', or be the "
-                       "argument of len()");
+  error(start_of(ast),
+        "a list can only follow 'in', 'not in' or 'contains_any', or be the "
+        "argument of len()");
   return true;
 }
 
@@ -274,9 +349,8 @@ std::optional<Fen> ExpressionCompiler::money_literal(const ExprNode& ast) {
   return fen;
 }
 
-ExpressionCompiler::Unified ExpressionCompiler::unify(NodePtr& a, const ExprNode& a_ast,
-                                                      NodePtr& b, const ExprNode& b_ast,
-                                                      ValueType* common) {
+ExpressionCompiler::Unified ExpressionCompiler::unify(NodePtr& a, const ExprNode& a_ast, NodePtr& b,
+                                                      const ExprNode& b_ast, ValueType* common) {
   const ValueType ta = a->type();
   const ValueType tb = b->type();
   *common = ta;
@@ -305,11 +379,13 @@ ExpressionCompiler::Unified ExpressionCompiler::unify(NodePtr& a, const ExprNode
 
 NodePtr ExpressionCompiler::compile_literal(const ExprNode& node) {
   switch (node.literal.type) {
-    case String: return nodes::string_constant(std::string(node.literal.text));
+    case String:
+      return nodes::string_constant(std::string(node.literal.text));
     case List:
       error(node.where, "malformed expression: list value in a literal");
       return nullptr;
-    default: return nodes::constant(node.literal);
+    default:
+      return nodes::constant(node.literal);
   }
 }
 
@@ -323,10 +399,11 @@ NodePtr ExpressionCompiler::compile_field(const ExprNode& node) {
     error(node.where, "unknown field '" + node.name + "'" + did_you_mean(node.name, names));
     return nullptr;
   }
-  const unsigned missing = scope_.facts & ~info->facts;
-  if (missing != 0) {
+  // A rule over several sources may read a field any of them has; on the
+  // others it reads null.
+  if ((scope_.facts & info->facts) == 0) {
     error(node.where,
-          "field '" + node.name + "' is not available on " + fact_kinds_name(missing));
+          "field '" + node.name + "' is not available on " + fact_kinds_name(scope_.facts));
     return nullptr;
   }
   return nodes::field(info->id, info->type);
@@ -402,7 +479,8 @@ NodePtr ExpressionCompiler::compile_param(const ExprNode& node) {
     for (const auto& [name, symbol] : *scope_.params) names.push_back("$" + name);
   }
   const std::vector<std::string_view> views(names.begin(), names.end());
-  error(node.where, "unknown parameter '$" + node.name + "'" + did_you_mean("$" + node.name, views));
+  error(node.where,
+        "unknown parameter '$" + node.name + "'" + did_you_mean("$" + node.name, views));
   return nullptr;
 }
 
@@ -461,8 +539,10 @@ NodePtr ExpressionCompiler::compile_negate(const ExprNode& node) {
   switch (type) {
     case Integer:
     case Money:
-    case Duration: return nodes::unary<&ops::negate_int64>(std::move(operand), type);
-    case Number: return nodes::unary<&ops::negate_number>(std::move(operand), type);
+    case Duration:
+      return nodes::unary<&ops::negate_int64>(std::move(operand), type);
+    case Number:
+      return nodes::unary<&ops::negate_number>(std::move(operand), type);
     default:
       error(node.where, "unary '-' cannot take " + type_name(type));
       return nullptr;
@@ -470,8 +550,7 @@ NodePtr ExpressionCompiler::compile_negate(const ExprNode& node) {
 }
 
 NodePtr ExpressionCompiler::compile_null_test(const ExprNode& node) {
-  const ExprNode& other =
-      is_null_literal(node.children[0]) ? node.children[1] : node.children[0];
+  const ExprNode& other = is_null_literal(node.children[0]) ? node.children[1] : node.children[0];
   NodePtr operand = compile(other);
   if (!operand || reject_list(operand, other)) return nullptr;
   return nodes::null_test(std::move(operand), node.op == ExprOp::Eq);
@@ -500,18 +579,22 @@ NodePtr ExpressionCompiler::compile_comparison(const ExprNode& node) {
   const ValueType left_type = left->type();
   const ValueType right_type = right->type();
   switch (unify(left, left_ast, right, right_ast, &type)) {
-    case Unified::Reported: return nullptr;
-    case Unified::Mismatch:
-      error(node.where, "cannot compare " + type_name(left_type) + " with " + type_name(right_type));
+    case Unified::Reported:
       return nullptr;
-    case Unified::Same: break;
+    case Unified::Mismatch:
+      error(node.where,
+            "cannot compare " + type_name(left_type) + " with " + type_name(right_type));
+      return nullptr;
+    case Unified::Same:
+      break;
   }
   if (is_ordering(node.op) && type == Bool) {
     error(node.where, "cannot order bool values with " + quoted(node.op));
     return nullptr;
   }
-  const ComparisonTests& tests =
-      type == Number ? kNumberTests : type == String ? kStringTests : kInt64Tests;
+  const ComparisonTests& tests = type == Number   ? kNumberTests
+                                 : type == String ? kStringTests
+                                                  : kInt64Tests;
   return pick(tests, node.op)(std::move(left), std::move(right));
 }
 
@@ -527,8 +610,10 @@ NodePtr ExpressionCompiler::compile_membership(const ExprNode& node) {
   }
   if (list && list->type() != List) {
     error(start_of(node.children[1]),
-          quoted(node.op) + " needs a list on its right (a [ ] list, a named list or a list "
-                            "parameter), got " + type_name(list->type()));
+          quoted(node.op) +
+              " needs a list on its right (a [ ] list, a named list or a list "
+              "parameter), got " +
+              type_name(list->type()));
     ok = false;
   }
   if (!ok) return nullptr;
@@ -551,12 +636,14 @@ NodePtr ExpressionCompiler::compile_string_test(const ExprNode& node) {
   }
   if (!ok) return nullptr;
   switch (node.op) {
-    case ExprOp::Contains: return nodes::test<&ops::contains>(std::move(left), std::move(right));
+    case ExprOp::Contains:
+      return nodes::test<&ops::contains>(std::move(left), std::move(right));
     case ExprOp::IContains:
       return nodes::test<&ops::contains_ignoring_case>(std::move(left), std::move(right));
     case ExprOp::StartsWith:
       return nodes::test<&ops::starts_with>(std::move(left), std::move(right));
-    default: return nodes::test<&ops::ends_with>(std::move(left), std::move(right));
+    default:
+      return nodes::test<&ops::ends_with>(std::move(left), std::move(right));
   }
 }
 
@@ -618,7 +705,8 @@ NodePtr ExpressionCompiler::compile_arithmetic(const ExprNode& node) {
   }
   if (!rule) {
     std::string hint;
-    if ((left_type == Date || right_type == Date) && (left_type == Integer || right_type == Integer)) {
+    if ((left_type == Date || right_type == Date) &&
+        (left_type == Integer || right_type == Integer)) {
       hint = " (write days as a duration, e.g. 7d)";
     }
     error(node.where, quoted(node.op) + " cannot combine " + type_name(left_type) + " and " +

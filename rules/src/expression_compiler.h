@@ -36,7 +36,8 @@ class ExpressionCompiler {
 
   void error(const SourceRef& where, std::string message);
 
-  NodePtr compile(const ExprNode& node);
+  NodePtr compile(const ExprNode& node);  // counts size and depth, then compile_node
+  NodePtr compile_node(const ExprNode& node);
   bool has_operands(const ExprNode& node, std::size_t count);
   NodePtr compile_literal(const ExprNode& node);
   NodePtr compile_field(const ExprNode& node);
@@ -74,6 +75,12 @@ class ExpressionCompiler {
   const CompileScope& scope_;
   std::vector<Diagnostic> errors_;
   std::vector<std::string> macro_stack_;  // macros being inlined, outermost first
+  // Macro inlining multiplies trees (a = b and b, b = c and c, ...); these
+  // bound the compiled tree so that compiling, evaluating and destroying it
+  // stays within time and stack.
+  int depth_ = 0;
+  int node_count_ = 0;
+  bool too_large_ = false;
 };
 
 }  // namespace sfmon::rules::compiler

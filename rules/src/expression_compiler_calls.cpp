@@ -18,13 +18,12 @@ struct FunctionSpec {
   std::size_t arity;
 };
 constexpr FunctionSpec kFunctions[] = {
-    {"abs", 1},        {"lower", 1},      {"len", 1},         {"day", 1},
-    {"days_between", 2}, {"add_months", 2}, {"min", 2},       {"max", 2},
-    {"coalesce", 2},   {"closing_balance", 1},
+    {"abs", 1},        {"lower", 1}, {"len", 1}, {"day", 1},      {"days_between", 2},
+    {"add_months", 2}, {"min", 2},   {"max", 2}, {"coalesce", 2}, {"closing_balance", 1},
 };
 // Names that are aggregates (rule `aggregates:`), not functions.
-constexpr std::string_view kAggregateOnly[] = {"sum", "count", "distinct", "mean", "stddev",
-                                               "quantile"};
+constexpr std::string_view kAggregateOnly[] = {"sum",  "count",  "distinct",
+                                               "mean", "stddev", "quantile"};
 
 const FunctionSpec* find_function(std::string_view name) {
   for (const FunctionSpec& spec : kFunctions) {
@@ -143,12 +142,14 @@ NodePtr ExpressionCompiler::compile_min_max(const ExprNode& node, std::vector<No
   const ValueType second_type = args[1]->type();
   ValueType type = Null;
   switch (unify(args[0], node.children[0], args[1], node.children[1], &type)) {
-    case Unified::Reported: return nullptr;
+    case Unified::Reported:
+      return nullptr;
     case Unified::Mismatch:
       error(node.where, "'" + node.name + "' needs two arguments of the same type, got " +
                             to_string(first_type) + " and " + to_string(second_type));
       return nullptr;
-    case Unified::Same: break;
+    case Unified::Same:
+      break;
   }
   if (type == Bool || type == Null) {
     error(node.where, "'" + node.name + "' cannot take " + to_string(type));
@@ -173,12 +174,14 @@ NodePtr ExpressionCompiler::compile_coalesce(const ExprNode& node, std::vector<N
   const ValueType second_type = args[1]->type();
   ValueType type = Null;
   switch (unify(args[0], node.children[0], args[1], node.children[1], &type)) {
-    case Unified::Reported: return nullptr;
+    case Unified::Reported:
+      return nullptr;
     case Unified::Mismatch:
       error(node.where, std::string("'coalesce' needs two arguments of the same type, got ") +
                             to_string(first_type) + " and " + to_string(second_type));
       return nullptr;
-    case Unified::Same: break;
+    case Unified::Same:
+      break;
   }
   return nodes::coalesce(std::move(args[0]), std::move(args[1]), type);
 }

@@ -9,7 +9,9 @@ namespace {
 
 constexpr char32_t kInvalid = 0xFFFFFFFF;
 
-bool is_continuation_byte(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+bool is_continuation_byte(unsigned char byte) {
+  return (byte & 0xC0) == 0x80;
+}
 
 // The code point starting at text[pos] and its length in bytes; kInvalid
 // (length 1) for a malformed sequence, so that any byte string lexes.
@@ -46,7 +48,9 @@ bool is_space(char32_t code) {
          code == '\v' || code == 0xA0 || code == 0x3000;
 }
 
-bool is_digit(char32_t code) { return code >= '0' && code <= '9'; }
+bool is_digit(char32_t code) {
+  return code >= '0' && code <= '9';
+}
 
 // Non-ASCII punctuation never joins a name, so that "（" gets its own hint.
 bool is_punctuation(char32_t code) {
@@ -61,29 +65,51 @@ bool is_punctuation(char32_t code) {
 // unquoted); ASCII names are letters, digits and '_'.
 bool is_name_start(char32_t code) {
   if (code == kInvalid) return false;
-  if (code < 0x80) return (code >= 'a' && code <= 'z') || (code >= 'A' && code <= 'Z') || code == '_';
+  if (code < 0x80)
+    return (code >= 'a' && code <= 'z') || (code >= 'A' && code <= 'Z') || code == '_';
   return !is_punctuation(code) && !is_space(code);
 }
 
-bool is_name_part(char32_t code) { return is_name_start(code) || is_digit(code); }
+bool is_name_part(char32_t code) {
+  return is_name_start(code) || is_digit(code);
+}
 
 // Full-width punctuation an input method produces instead of the ASCII one.
 const char* ascii_lookalike(char32_t code) {
   switch (code) {
-    case 0xFF08: return "(";
-    case 0xFF09: return ")";
-    case 0xFF0C: case 0x3001: return ",";
-    case 0xFF1D: return "==";
-    case 0xFF3B: case 0x3010: return "[";
-    case 0xFF3D: case 0x3011: return "]";
-    case 0x2018: case 0x2019: return "'";
-    case 0x201C: case 0x201D: return "\"";
-    case 0xFF04: return "$";
-    case 0xFF0B: return "+";
-    case 0xFF0D: return "-";
-    case 0xFF1C: return "<";
-    case 0xFF1E: return ">";
-    default: return nullptr;
+    case 0xFF08:
+      return "(";
+    case 0xFF09:
+      return ")";
+    case 0xFF0C:
+    case 0x3001:
+      return ",";
+    case 0xFF1D:
+      return "==";
+    case 0xFF3B:
+    case 0x3010:
+      return "[";
+    case 0xFF3D:
+    case 0x3011:
+      return "]";
+    case 0x2018:
+    case 0x2019:
+      return "'";
+    case 0x201C:
+    case 0x201D:
+      return "\"";
+    case 0xFF04:
+      return "$";
+    case 0xFF0B:
+      return "+";
+    case 0xFF0D:
+      return "-";
+    case 0xFF1C:
+      return "<";
+    case 0xFF1E:
+      return ">";
+    default:
+      return nullptr;
   }
 }
 
@@ -109,11 +135,16 @@ constexpr Keyword kKeywords[] = {
 
 std::int64_t unit_seconds(char suffix) {
   switch (suffix) {
-    case 's': return 1;
-    case 'm': return 60;
-    case 'h': return 3600;
-    case 'd': return 86400;
-    default: return 0;
+    case 's':
+      return 1;
+    case 'm':
+      return 60;
+    case 'h':
+      return 3600;
+    case 'd':
+      return 86400;
+    default:
+      return 0;
   }
 }
 
@@ -203,7 +234,8 @@ class Lexer {
     while (is_digit(code_at(end))) ++end;
     if (byte_at(end) == '.') {
       if (!is_digit(code_at(end + 1))) {
-        fail_at(start, "invalid number '" + std::string(text_.substr(start, scan_name(end + 1) - start)) +
+        fail_at(start, "invalid number '" +
+                           std::string(text_.substr(start, scan_name(end + 1) - start)) +
                            "' (write digits after the '.')");
       }
       std::size_t decimal_end = end + 1;
@@ -215,8 +247,8 @@ class Lexer {
                            "' (durations are whole numbers, e.g. 90m)");
       }
       token.kind = TokenKind::Decimal;
-      const auto result = std::from_chars(text_.data() + start, text_.data() + decimal_end,
-                                          token.number);
+      const auto result =
+          std::from_chars(text_.data() + start, text_.data() + decimal_end, token.number);
       if (result.ec != std::errc()) {
         fail_at(start, "number '" + std::string(text_.substr(start, decimal_end - start)) +
                            "' is out of range");
@@ -239,8 +271,8 @@ class Lexer {
       return finish(std::move(token), start, name_end);
     }
     if (result.ec != std::errc()) {
-      fail_at(start, "integer '" + std::string(text_.substr(start, end - start)) +
-                         "' is out of range");
+      fail_at(start,
+              "integer '" + std::string(text_.substr(start, end - start)) + "' is out of range");
     }
     return finish(std::move(token), start, end);
   }
@@ -256,7 +288,8 @@ class Lexer {
       if (pos >= text_.size()) fail_at(start, "unterminated string");
       const char c = text_[pos];
       if (c == quote) break;
-      if (c == '\\' && pos + 1 < text_.size() && (text_[pos + 1] == quote || text_[pos + 1] == '\\')) {
+      if (c == '\\' && pos + 1 < text_.size() &&
+          (text_[pos + 1] == quote || text_[pos + 1] == '\\')) {
         token.value += text_[pos + 1];
         pos += 2;
         continue;
@@ -327,18 +360,30 @@ class Lexer {
       case '>':
         if (next == '=') return simple(TokenKind::Ge, 2);
         return simple(TokenKind::Gt, 1);
-      case '&': unknown_operator(next == '&' ? "&&" : "&", "and");
-      case '|': unknown_operator(next == '|' ? "||" : "|", "or");
-      case '+': return simple(TokenKind::Plus, 1);
-      case '-': return simple(TokenKind::Minus, 1);
-      case '*': return simple(TokenKind::Star, 1);
-      case '/': return simple(TokenKind::Slash, 1);
-      case '(': return simple(TokenKind::LParen, 1);
-      case ')': return simple(TokenKind::RParen, 1);
-      case '[': return simple(TokenKind::LBracket, 1);
-      case ']': return simple(TokenKind::RBracket, 1);
-      case ',': return simple(TokenKind::Comma, 1);
-      default: break;
+      case '&':
+        unknown_operator(next == '&' ? "&&" : "&", "and");
+      case '|':
+        unknown_operator(next == '|' ? "||" : "|", "or");
+      case '+':
+        return simple(TokenKind::Plus, 1);
+      case '-':
+        return simple(TokenKind::Minus, 1);
+      case '*':
+        return simple(TokenKind::Star, 1);
+      case '/':
+        return simple(TokenKind::Slash, 1);
+      case '(':
+        return simple(TokenKind::LParen, 1);
+      case ')':
+        return simple(TokenKind::RParen, 1);
+      case '[':
+        return simple(TokenKind::LBracket, 1);
+      case ']':
+        return simple(TokenKind::RBracket, 1);
+      case ',':
+        return simple(TokenKind::Comma, 1);
+      default:
+        break;
     }
     if (code == kInvalid) {
       char buffer[48];
@@ -385,9 +430,12 @@ std::vector<Token> tokenize(std::string_view text, const SourceRef& origin) {
 
 std::string describe(const Token& token) {
   switch (token.kind) {
-    case TokenKind::End: return "the end of the expression";
-    case TokenKind::String: return "string " + std::string(token.text);
-    default: return "'" + std::string(token.text) + "'";
+    case TokenKind::End:
+      return "the end of the expression";
+    case TokenKind::String:
+      return "string " + std::string(token.text);
+    default:
+      return "'" + std::string(token.text) + "'";
   }
 }
 

@@ -23,10 +23,35 @@ enum class TokenKind {
   Identifier,  // is_debit, record.amount (dotted names are one token)
   Param,       // $name (text without '$' in `value`)
   // Keywords.
-  And, Or, Not, In, Contains, IContains, StartsWith, EndsWith, Matches, ContainsAny,
-  True, False, Null,
+  And,
+  Or,
+  Not,
+  In,
+  Contains,
+  IContains,
+  StartsWith,
+  EndsWith,
+  Matches,
+  ContainsAny,
+  True,
+  False,
+  Null,
   // Punctuation.
-  Eq, Ne, Lt, Le, Gt, Ge, Plus, Minus, Star, Slash, LParen, RParen, LBracket, RBracket, Comma,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
 };
 
 struct Token {
@@ -34,17 +59,16 @@ struct Token {
   std::string_view text;  // as written in the source (quotes included)
   int line = 0;
   int column = 0;
-  std::string value;          // String: decoded content; Param: the name
-  std::int64_t integer = 0;   // Integer; Duration in seconds
-  double number = 0;          // Decimal
+  std::string value;         // String: decoded content; Param: the name
+  std::int64_t integer = 0;  // Integer; Duration in seconds
+  double number = 0;         // Decimal
 };
 
 // Walks text one byte at a time, keeping the line and character column of
 // the byte it stands on.
 class PositionTracker {
  public:
-  explicit PositionTracker(const SourceRef& origin)
-      : line_(origin.line), column_(origin.column) {}
+  explicit PositionTracker(const SourceRef& origin) : line_(origin.line), column_(origin.column) {}
 
   // Moves over text[offset_ .. target); `text` must be the same each call.
   void advance_to(std::string_view text, std::size_t target);

@@ -62,7 +62,9 @@ Int128 power_of_ten(int exponent) {  // exponent in 0..38
   return result;
 }
 
-Int128 magnitude(Int128 value) { return value < 0 ? -value : value; }
+Int128 magnitude(Int128 value) {
+  return value < 0 ? -value : value;
+}
 
 // n ÷ d rounded half away from zero; d != 0 and |d| < 2^126.
 Int128 divide_rounded(Int128 n, Int128 d) {
@@ -111,8 +113,8 @@ std::optional<Fen> divide_money(Fen fen, double divisor) {
   }
   // A divisor of 10^20 or more makes any int64 amount round to 0.
   if (decimal->exponent >= 20) return 0;
-  return to_fen(divide_rounded(fen, static_cast<Int128>(decimal->mantissa) *
-                                        power_of_ten(decimal->exponent)));
+  return to_fen(divide_rounded(
+      fen, static_cast<Int128>(decimal->mantissa) * power_of_ten(decimal->exponent)));
 }
 
 std::optional<Fen> divide_money(Fen fen, std::int64_t divisor) {

@@ -27,8 +27,7 @@ class ListNode final : public Node {
  public:
   explicit ListNode(std::vector<std::string> items)
       : Node(ValueType::List), owned_(std::move(items)), items_(&owned_) {}
-  explicit ListNode(const std::vector<std::string>* items)
-      : Node(ValueType::List), items_(items) {}
+  explicit ListNode(const std::vector<std::string>* items) : Node(ValueType::List), items_(items) {}
   ListNode(const ListNode&) = delete;  // items_ may point into owned_
   ListNode& operator=(const ListNode&) = delete;
   Value eval(const EvalContext&) const override {
@@ -210,7 +209,9 @@ class ClosingBalanceNode final : public Node {
 
 }  // namespace
 
-NodePtr constant(const Value& value) { return std::make_unique<ConstantNode>(value); }
+NodePtr constant(const Value& value) {
+  return std::make_unique<ConstantNode>(value);
+}
 NodePtr string_constant(std::string text) {
   return std::make_unique<StringConstantNode>(std::move(text));
 }
@@ -220,16 +221,24 @@ NodePtr list_constant(std::vector<std::string> items) {
 NodePtr list_reference(const std::vector<std::string>* items) {
   return std::make_unique<ListNode>(items);
 }
-NodePtr field(FieldId id, ValueType type) { return std::make_unique<FieldNode>(id, type); }
-NodePtr param(int slot, ValueType type) { return std::make_unique<ParamNode>(slot, type); }
-NodePtr aggregate(int slot, ValueType type) { return std::make_unique<AggregateNode>(slot, type); }
+NodePtr field(FieldId id, ValueType type) {
+  return std::make_unique<FieldNode>(id, type);
+}
+NodePtr param(int slot, ValueType type) {
+  return std::make_unique<ParamNode>(slot, type);
+}
+NodePtr aggregate(int slot, ValueType type) {
+  return std::make_unique<AggregateNode>(slot, type);
+}
 NodePtr logical_and(NodePtr left, NodePtr right) {
   return std::make_unique<AndNode>(std::move(left), std::move(right));
 }
 NodePtr logical_or(NodePtr left, NodePtr right) {
   return std::make_unique<OrNode>(std::move(left), std::move(right));
 }
-NodePtr logical_not(NodePtr operand) { return std::make_unique<NotNode>(std::move(operand)); }
+NodePtr logical_not(NodePtr operand) {
+  return std::make_unique<NotNode>(std::move(operand));
+}
 NodePtr null_test(NodePtr operand, bool want_null) {
   return std::make_unique<NullTestNode>(std::move(operand), want_null);
 }
@@ -245,6 +254,8 @@ NodePtr regex_search(NodePtr text, std::regex pattern) {
 NodePtr coalesce(NodePtr first, NodePtr second, ValueType type) {
   return std::make_unique<CoalesceNode>(std::move(first), std::move(second), type);
 }
-NodePtr closing_balance(NodePtr day) { return std::make_unique<ClosingBalanceNode>(std::move(day)); }
+NodePtr closing_balance(NodePtr day) {
+  return std::make_unique<ClosingBalanceNode>(std::move(day));
+}
 
 }  // namespace sfmon::rules::nodes

@@ -21,9 +21,13 @@ Value finite_number(double number) {
   return std::isfinite(number) ? Value::real(number) : Value::null();
 }
 
-Value money_or_null(std::optional<Fen> fen) { return fen ? Value::money(*fen) : Value::null(); }
+Value money_or_null(std::optional<Fen> fen) {
+  return fen ? Value::money(*fen) : Value::null();
+}
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 }  // namespace
 
@@ -45,12 +49,16 @@ Value multiply_int64(const Value& a, const Value& b) {
 Value negate_int64(const Value& a) {
   std::int64_t result = 0;
   return __builtin_sub_overflow(std::int64_t{0}, a.i, &result) ? Value::null()
-                                                                : same_type(a, result);
+                                                               : same_type(a, result);
 }
 
-Value abs_int64(const Value& a) { return a.i < 0 ? negate_int64(a) : a; }
+Value abs_int64(const Value& a) {
+  return a.i < 0 ? negate_int64(a) : a;
+}
 
-Value add_number(const Value& a, const Value& b) { return finite_number(a.number + b.number); }
+Value add_number(const Value& a, const Value& b) {
+  return finite_number(a.number + b.number);
+}
 Value subtract_number(const Value& a, const Value& b) {
   return finite_number(a.number - b.number);
 }
@@ -60,9 +68,15 @@ Value multiply_number(const Value& a, const Value& b) {
 Value divide_number(const Value& a, const Value& b) {
   return b.number == 0 ? Value::null() : finite_number(a.number / b.number);
 }
-Value negate_number(const Value& a) { return Value::real(-a.number); }
-Value abs_number(const Value& a) { return Value::real(std::fabs(a.number)); }
-Value to_number(const Value& a) { return Value::real(static_cast<double>(a.i)); }
+Value negate_number(const Value& a) {
+  return Value::real(-a.number);
+}
+Value abs_number(const Value& a) {
+  return Value::real(std::fabs(a.number));
+}
+Value to_number(const Value& a) {
+  return Value::real(static_cast<double>(a.i));
+}
 Value divide_integers(const Value& a, const Value& b) {
   return b.i == 0 ? Value::null()
                   : finite_number(static_cast<double>(a.i) / static_cast<double>(b.i));
@@ -98,8 +112,12 @@ Value time_minus_time(const Value& a, const Value& b) {
   const Value seconds = subtract_int64(a, b);
   return seconds.is_null() ? seconds : Value::duration(seconds.i);
 }
-Value day_of_time(const Value& time) { return Value::date(math::local_day(time.i)); }
-Value days_between(const Value& from, const Value& to) { return date_minus_date(to, from); }
+Value day_of_time(const Value& time) {
+  return Value::date(math::local_day(time.i));
+}
+Value days_between(const Value& from, const Value& to) {
+  return date_minus_date(to, from);
+}
 Value add_months(const Value& date, const Value& months) {
   const std::optional<std::int64_t> day = math::add_months(date.i, months.i);
   return day ? Value::date(*day) : Value::null();
@@ -113,39 +131,88 @@ Value lower(const Value& text) {
   return value;
 }
 Value length_of_string(const Value& text) {
-  const auto count = std::count_if(text.text.begin(), text.text.end(),
-                                   [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  const auto count = std::count_if(text.text.begin(), text.text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
   return Value::integer(count);
 }
 Value length_of_list(const Value& list) {
   return Value::integer(list.list ? static_cast<std::int64_t>(list.list->size()) : 0);
 }
 
-Value min_int64(const Value& a, const Value& b) { return b.i < a.i ? b : a; }
-Value max_int64(const Value& a, const Value& b) { return b.i > a.i ? b : a; }
-Value min_number(const Value& a, const Value& b) { return b.number < a.number ? b : a; }
-Value max_number(const Value& a, const Value& b) { return b.number > a.number ? b : a; }
-Value min_string(const Value& a, const Value& b) { return b.text < a.text ? b : a; }
-Value max_string(const Value& a, const Value& b) { return b.text > a.text ? b : a; }
+Value min_int64(const Value& a, const Value& b) {
+  return b.i < a.i ? b : a;
+}
+Value max_int64(const Value& a, const Value& b) {
+  return b.i > a.i ? b : a;
+}
+Value min_number(const Value& a, const Value& b) {
+  return b.number < a.number ? b : a;
+}
+Value max_number(const Value& a, const Value& b) {
+  return b.number > a.number ? b : a;
+}
+Value min_string(const Value& a, const Value& b) {
+  return b.text < a.text ? b : a;
+}
+Value max_string(const Value& a, const Value& b) {
+  return b.text > a.text ? b : a;
+}
 
-bool equal_int64(const Value& a, const Value& b) { return a.i == b.i; }
-bool not_equal_int64(const Value& a, const Value& b) { return a.i != b.i; }
-bool less_int64(const Value& a, const Value& b) { return a.i < b.i; }
-bool less_equal_int64(const Value& a, const Value& b) { return a.i <= b.i; }
-bool greater_int64(const Value& a, const Value& b) { return a.i > b.i; }
-bool greater_equal_int64(const Value& a, const Value& b) { return a.i >= b.i; }
-bool equal_number(const Value& a, const Value& b) { return a.number == b.number; }
-bool not_equal_number(const Value& a, const Value& b) { return a.number != b.number; }
-bool less_number(const Value& a, const Value& b) { return a.number < b.number; }
-bool less_equal_number(const Value& a, const Value& b) { return a.number <= b.number; }
-bool greater_number(const Value& a, const Value& b) { return a.number > b.number; }
-bool greater_equal_number(const Value& a, const Value& b) { return a.number >= b.number; }
-bool equal_string(const Value& a, const Value& b) { return a.text == b.text; }
-bool not_equal_string(const Value& a, const Value& b) { return a.text != b.text; }
-bool less_string(const Value& a, const Value& b) { return a.text < b.text; }
-bool less_equal_string(const Value& a, const Value& b) { return a.text <= b.text; }
-bool greater_string(const Value& a, const Value& b) { return a.text > b.text; }
-bool greater_equal_string(const Value& a, const Value& b) { return a.text >= b.text; }
+bool equal_int64(const Value& a, const Value& b) {
+  return a.i == b.i;
+}
+bool not_equal_int64(const Value& a, const Value& b) {
+  return a.i != b.i;
+}
+bool less_int64(const Value& a, const Value& b) {
+  return a.i < b.i;
+}
+bool less_equal_int64(const Value& a, const Value& b) {
+  return a.i <= b.i;
+}
+bool greater_int64(const Value& a, const Value& b) {
+  return a.i > b.i;
+}
+bool greater_equal_int64(const Value& a, const Value& b) {
+  return a.i >= b.i;
+}
+bool equal_number(const Value& a, const Value& b) {
+  return a.number == b.number;
+}
+bool not_equal_number(const Value& a, const Value& b) {
+  return a.number != b.number;
+}
+bool less_number(const Value& a, const Value& b) {
+  return a.number < b.number;
+}
+bool less_equal_number(const Value& a, const Value& b) {
+  return a.number <= b.number;
+}
+bool greater_number(const Value& a, const Value& b) {
+  return a.number > b.number;
+}
+bool greater_equal_number(const Value& a, const Value& b) {
+  return a.number >= b.number;
+}
+bool equal_string(const Value& a, const Value& b) {
+  return a.text == b.text;
+}
+bool not_equal_string(const Value& a, const Value& b) {
+  return a.text != b.text;
+}
+bool less_string(const Value& a, const Value& b) {
+  return a.text < b.text;
+}
+bool less_equal_string(const Value& a, const Value& b) {
+  return a.text <= b.text;
+}
+bool greater_string(const Value& a, const Value& b) {
+  return a.text > b.text;
+}
+bool greater_equal_string(const Value& a, const Value& b) {
+  return a.text >= b.text;
+}
 
 bool contains(const Value& text, const Value& part) {
   return text.text.find(part.text) != std::string_view::npos;
@@ -153,8 +220,12 @@ bool contains(const Value& text, const Value& part) {
 bool contains_ignoring_case(const Value& text, const Value& part) {
   return contains_ignoring_case(text.text, part.text);
 }
-bool starts_with(const Value& text, const Value& part) { return text.text.starts_with(part.text); }
-bool ends_with(const Value& text, const Value& part) { return text.text.ends_with(part.text); }
+bool starts_with(const Value& text, const Value& part) {
+  return text.text.starts_with(part.text);
+}
+bool ends_with(const Value& text, const Value& part) {
+  return text.text.ends_with(part.text);
+}
 
 bool contains_ignoring_case(std::string_view text, std::string_view part) {
   const auto found = std::search(text.begin(), text.end(), part.begin(), part.end(),

@@ -22,7 +22,7 @@ Value multiply_number(const Value& a, const Value& b);
 Value divide_number(const Value& a, const Value& b);
 Value negate_number(const Value& a);
 Value abs_number(const Value& a);
-Value to_number(const Value& a);                      // integer → number
+Value to_number(const Value& a);                        // integer → number
 Value divide_integers(const Value& a, const Value& b);  // integer / integer → number
 
 // Money: rounded half away from zero to the fen (see expression_math.h).
@@ -35,8 +35,8 @@ Value divide_money_money(const Value& a, const Value& b);  // → number
 // of days gives null.
 Value date_plus_duration(const Value& date, const Value& duration);
 Value date_minus_duration(const Value& date, const Value& duration);
-Value date_minus_date(const Value& a, const Value& b);  // → integer days, a − b
-Value time_minus_time(const Value& a, const Value& b);  // → duration
+Value date_minus_date(const Value& a, const Value& b);   // → integer days, a − b
+Value time_minus_time(const Value& a, const Value& b);   // → duration
 Value day_of_time(const Value& time);                    // bureau-zone date
 Value days_between(const Value& from, const Value& to);  // → integer, to − from
 Value add_months(const Value& date, const Value& months);

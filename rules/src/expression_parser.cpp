@@ -31,20 +31,34 @@ std::string position_text(const Token& token) {
 
 std::optional<ExprOp> comparison_op(TokenKind kind) {
   switch (kind) {
-    case TokenKind::Eq: return ExprOp::Eq;
-    case TokenKind::Ne: return ExprOp::Ne;
-    case TokenKind::Lt: return ExprOp::Lt;
-    case TokenKind::Le: return ExprOp::Le;
-    case TokenKind::Gt: return ExprOp::Gt;
-    case TokenKind::Ge: return ExprOp::Ge;
-    case TokenKind::In: return ExprOp::In;
-    case TokenKind::Contains: return ExprOp::Contains;
-    case TokenKind::IContains: return ExprOp::IContains;
-    case TokenKind::StartsWith: return ExprOp::StartsWith;
-    case TokenKind::EndsWith: return ExprOp::EndsWith;
-    case TokenKind::Matches: return ExprOp::Matches;
-    case TokenKind::ContainsAny: return ExprOp::ContainsAny;
-    default: return std::nullopt;
+    case TokenKind::Eq:
+      return ExprOp::Eq;
+    case TokenKind::Ne:
+      return ExprOp::Ne;
+    case TokenKind::Lt:
+      return ExprOp::Lt;
+    case TokenKind::Le:
+      return ExprOp::Le;
+    case TokenKind::Gt:
+      return ExprOp::Gt;
+    case TokenKind::Ge:
+      return ExprOp::Ge;
+    case TokenKind::In:
+      return ExprOp::In;
+    case TokenKind::Contains:
+      return ExprOp::Contains;
+    case TokenKind::IContains:
+      return ExprOp::IContains;
+    case TokenKind::StartsWith:
+      return ExprOp::StartsWith;
+    case TokenKind::EndsWith:
+      return ExprOp::EndsWith;
+    case TokenKind::Matches:
+      return ExprOp::Matches;
+    case TokenKind::ContainsAny:
+      return ExprOp::ContainsAny;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -54,10 +68,10 @@ struct AggregateName {
   int arguments;
 };
 constexpr AggregateName kAggregates[] = {
-    {"sum", AggregateFunc::Sum, 1},       {"count", AggregateFunc::Count, 0},
+    {"sum", AggregateFunc::Sum, 1},           {"count", AggregateFunc::Count, 0},
     {"distinct", AggregateFunc::Distinct, 1}, {"min", AggregateFunc::Min, 1},
-    {"max", AggregateFunc::Max, 1},       {"mean", AggregateFunc::Mean, 1},
-    {"stddev", AggregateFunc::Stddev, 1}, {"quantile", AggregateFunc::Quantile, 2},
+    {"max", AggregateFunc::Max, 1},           {"mean", AggregateFunc::Mean, 1},
+    {"stddev", AggregateFunc::Stddev, 1},     {"quantile", AggregateFunc::Quantile, 2},
 };
 
 class Parser {
@@ -76,7 +90,8 @@ class Parser {
     const Token& first = peek();
     if (first.kind == TokenKind::End) fail(first, "empty aggregate");
     if (first.kind != TokenKind::Identifier || peek(1).kind != TokenKind::LParen) {
-      fail(first, "expected an aggregate such as sum(x) or count(), found " + lexer::describe(first));
+      fail(first,
+           "expected an aggregate such as sum(x) or count(), found " + lexer::describe(first));
     }
     const AggregateName* spec = find_aggregate(first);
     AggregateNode aggregate;
@@ -135,8 +150,8 @@ class Parser {
 
   void count_operator(const Token& token) {
     if (++operators_ > kMaxOperators) {
-      fail(token, "expression too long (more than " + std::to_string(kMaxOperators) +
-                      " operators)");
+      fail(token,
+           "expression too long (more than " + std::to_string(kMaxOperators) + " operators)");
     }
   }
 
@@ -160,8 +175,8 @@ class Parser {
       std::transform(lower.begin(), lower.end(), lower.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       if (lower == "and" || lower == "or" || lower == "not" || lower == "in") {
-        message = "unexpected " + lexer::describe(token) + " (operators are lowercase: '" +
-                  lower + "')";
+        message =
+            "unexpected " + lexer::describe(token) + " (operators are lowercase: '" + lower + "')";
       }
     }
     fail(token, std::move(message));
@@ -305,12 +320,18 @@ class Parser {
   ExprNode parse_primary() {
     const Token& token = take();
     switch (token.kind) {
-      case TokenKind::Integer: return literal(token, Value::integer(token.integer));
-      case TokenKind::Decimal: return literal(token, Value::real(token.number));
-      case TokenKind::Duration: return literal(token, Value::duration(token.integer));
-      case TokenKind::True: return literal(token, Value::boolean(true));
-      case TokenKind::False: return literal(token, Value::boolean(false));
-      case TokenKind::Null: return literal(token, Value::null());
+      case TokenKind::Integer:
+        return literal(token, Value::integer(token.integer));
+      case TokenKind::Decimal:
+        return literal(token, Value::real(token.number));
+      case TokenKind::Duration:
+        return literal(token, Value::duration(token.integer));
+      case TokenKind::True:
+        return literal(token, Value::boolean(true));
+      case TokenKind::False:
+        return literal(token, Value::boolean(false));
+      case TokenKind::Null:
+        return literal(token, Value::null());
       case TokenKind::String: {
         Value value = Value::string({});
         value.owned = std::make_shared<const std::string>(token.value);
@@ -323,7 +344,8 @@ class Parser {
         take();
         return inner;
       }
-      case TokenKind::LBracket: return list_literal(token);
+      case TokenKind::LBracket:
+        return list_literal(token);
       case TokenKind::Param: {
         ExprNode node = node_at(ExprOp::Param, token);
         node.name = token.value;
@@ -356,8 +378,10 @@ class Parser {
           return node;
         }
         break;
-      case TokenKind::End: fail(token, "unexpected end of expression");
-      default: break;
+      case TokenKind::End:
+        fail(token, "unexpected end of expression");
+      default:
+        break;
     }
     fail(token, "expected a value, found " + lexer::describe(token));
   }
@@ -373,14 +397,16 @@ class Parser {
                     "; aggregates are sum, count, distinct, min, max, mean, stddev, quantile");
   }
 
-  void check_aggregate_arguments(const AggregateName& spec, const Token& name_token,
-                                 ExprNode& call, AggregateNode& aggregate) const {
+  void check_aggregate_arguments(const AggregateName& spec, const Token& name_token, ExprNode& call,
+                                 AggregateNode& aggregate) const {
     const std::string name(spec.name);
     const auto given = static_cast<int>(call.children.size());
     if (given != spec.arguments) {
       switch (spec.arguments) {
-        case 0: fail(name_token, name + "() takes no argument, got " + std::to_string(given));
-        case 1: fail(name_token, name + "(x) takes 1 argument, got " + std::to_string(given));
+        case 0:
+          fail(name_token, name + "() takes no argument, got " + std::to_string(given));
+        case 1:
+          fail(name_token, name + "(x) takes 1 argument, got " + std::to_string(given));
         default:
           fail(name_token, name + "(x, q) takes 2 arguments, got " + std::to_string(given));
       }
@@ -388,12 +414,12 @@ class Parser {
     if (spec.func == AggregateFunc::Quantile) {
       const ExprNode& q = call.children[1];
       const bool numeric = q.op == ExprOp::Literal && (q.literal.type == ValueType::Integer ||
-                                                        q.literal.type == ValueType::Number);
-      const double value = q.literal.type == ValueType::Integer
-                               ? static_cast<double>(q.literal.i)
-                               : q.literal.number;
+                                                       q.literal.type == ValueType::Number);
+      const double value = q.literal.type == ValueType::Integer ? static_cast<double>(q.literal.i)
+                                                                : q.literal.number;
       if (!numeric || value < 0 || value > 1) {
-        throw PackError({Diagnostic{q.where, "the q of quantile(x, q) must be a number from 0 to 1"}});
+        throw PackError(
+            {Diagnostic{q.where, "the q of quantile(x, q) must be a number from 0 to 1"}});
       }
       aggregate.quantile = value;
     }
@@ -429,8 +455,9 @@ std::size_t hole_end(std::string_view text, std::size_t from) {
 }
 
 bool is_blank(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  });
 }
 
 }  // namespace

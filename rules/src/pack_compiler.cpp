@@ -2,10 +2,10 @@
 // (disabled ones too, so their errors are caught), checks the test cases
 // against the pack, and reports every problem of every file at once.
 
+#include "pack_compiler.h"
+
 #include <algorithm>
 #include <deque>
-
-#include "pack_compiler.h"
 
 namespace sfmon::rules {
 namespace pack_compiler {
@@ -37,8 +37,7 @@ void collect_macros(const PackDocument& doc, CompiledPack& pack, Diagnostics& di
                                          position_text(first->second) + ")");
       continue;
     }
-    ItemCompiler compiler("macro '" + macro.name + "'", diagnostics, macro_usage[macro.name],
-                          true);
+    ItemCompiler compiler("macro '" + macro.name + "'", diagnostics, macro_usage[macro.name], true);
     std::optional<ExprNode> node = compiler.parse(macro.condition);
     if (!node) {
       node = ExprNode{};
@@ -71,8 +70,9 @@ void check_macros(const PackDocument& doc, CompiledPack& pack, Diagnostics& diag
     scope.params = &pack.param_symbols;
     const std::unique_ptr<CompiledExpr> compiled = compiler.compile(reference, scope);
     if (compiled && compiled->type() != ValueType::Bool) {
-      compiler.error(macro.condition.where, std::string("a macro must be a condition (bool), got ") +
-                                                to_string(compiled->type()));
+      compiler.error(
+          macro.condition.where,
+          std::string("a macro must be a condition (bool), got ") + to_string(compiled->type()));
     }
   }
 }

@@ -102,10 +102,9 @@ void compile_params(const PackDocument& doc, const std::map<std::string, std::st
     pack.param_symbols[param.name] = ParamSymbol{slot, value_type_of(param.type)};
     pack.param_texts.push_back(param.default_value.text);
     if (auto why = param_value_problem(param.type, param.default_value.text)) {
-      diagnostics.error(param.default_value.where, "in param '" + param.name + "': bad " +
-                                                       param.type + " default '" +
-                                                       param.default_value.text + "' (" + *why +
-                                                       ")");
+      diagnostics.error(param.default_value.where,
+                        "in param '" + param.name + "': bad " + param.type + " default '" +
+                            param.default_value.text + "' (" + *why + ")");
     }
   }
   std::vector<bool> valid(types.size(), true);
@@ -118,8 +117,8 @@ void compile_params(const PackDocument& doc, const std::map<std::string, std::st
     const auto slot = static_cast<std::size_t>(symbol->second.slot);
     if (auto why = param_value_problem(types[slot], text)) {
       diagnostics.error(docs.at(name)->where, "in param '" + name + "': bad " + types[slot] +
-                                                  " value '" + text +
-                                                  "' in config overrides (" + *why + ")");
+                                                  " value '" + text + "' in config overrides (" +
+                                                  *why + ")");
       valid[slot] = false;
       continue;
     }

@@ -3,6 +3,8 @@
 // cannot read aggregates; condition, escalations, message and dedup can.
 
 #include <algorithm>
+#include <set>
+#include <string_view>
 
 #include "pack_compiler.h"
 
@@ -77,11 +79,44 @@ std::optional<ValueType> aggregate_type(AggregateFunc func, ValueType argument) 
   return std::nullopt;
 }
 
+// The first use of one of `names` as a bare name in `node`; nullptr if none.
+const ExprNode* find_name(const ExprNode& node, const std::set<std::string>& names) {
+  if (names.empty()) return nullptr;
+  if (node.op == ExprOp::Name && names.count(node.name) != 0) return &node;
+  for (const ExprNode& child : node.children) {
+    if (const ExprNode* found = find_name(child, names)) return found;
+  }
+  return nullptr;
+}
+
+bool uses_any(const ExprNode& node, const std::set<std::string>& names) {
+  return find_name(node, names) != nullptr;
+}
+
+// Per-record parts run before any window exists: an aggregate there is a
+// mistake worth its own message (the expression compiler would only say
+// "unknown name").
+bool uses_no_aggregate(const ExprNode& node, const std::set<std::string>& aggregates,
+                       std::string_view part, ItemCompiler& compiler) {
+  const ExprNode* use = find_name(node, aggregates);
+  if (use == nullptr) return true;
+  compiler.error(use->where, "aggregate '" + use->name + "' cannot be used in " +
+                                 std::string(part) +
+                                 ": aggregates are computed over the window's records");
+  return false;
+}
+
 std::optional<CompiledAggregate> compile_aggregate(const std::string& name, const TextAt& text,
                                                    const CompileScope& record_scope,
+                                                   const std::set<std::string>& aggregate_names,
                                                    ItemCompiler& compiler) {
   const std::optional<AggregateNode> node = compiler.parse_aggregate(text);
   if (!node) return std::nullopt;
+  const std::string part = "aggregate '" + name + "'";
+  if ((node->argument && !uses_no_aggregate(*node->argument, aggregate_names, part, compiler)) ||
+      (node->filter && !uses_no_aggregate(*node->filter, aggregate_names, part, compiler))) {
+    return std::nullopt;
+  }
   CompiledAggregate aggregate;
   aggregate.name = name;
   aggregate.func = node->func;
@@ -131,13 +166,6 @@ TemplateNode default_dedup(const std::vector<ExprNode>& key, const SourceRef& wh
   return node;
 }
 
-bool uses_any(const ExprNode& node, const std::set<std::string>& names) {
-  if (names.empty()) return false;
-  if (node.op == ExprOp::Name && names.count(node.name) != 0) return true;
-  return std::any_of(node.children.begin(), node.children.end(),
-                     [&](const ExprNode& child) { return uses_any(child, names); });
-}
-
 }  // namespace
 
 CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& diagnostics,
@@ -163,10 +191,18 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
   record_scope.macros = &pack.macros;
   record_scope.params = &pack.param_symbols;
 
-  if (doc.where) rule.where = compiler.expression(*doc.where, record_scope, ValueType::Bool);
+  std::set<std::string> aggregate_names;
+  for (const auto& aggregate : doc.aggregates) aggregate_names.insert(aggregate.first);
+  if (doc.where) {
+    const std::optional<ExprNode> node = compiler.parse(*doc.where);
+    if (node && uses_no_aggregate(*node, aggregate_names, "'where'", compiler)) {
+      rule.where = compiler.compile(*node, record_scope, ValueType::Bool);
+    }
+  }
   std::vector<ExprNode> key_nodes;
   for (const TextAt& part : doc.key) {
-    if (std::optional<ExprNode> node = compiler.parse(part)) {
+    std::optional<ExprNode> node = compiler.parse(part);
+    if (node && uses_no_aggregate(*node, aggregate_names, "the key", compiler)) {
       rule.key.push_back(compiler.compile(*node, record_scope));
       key_nodes.push_back(std::move(*node));
     }
@@ -177,12 +213,12 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
   for (const auto& [name, text] : doc.aggregates) {
     const bool list = pack.lists.count(name) != 0;
     if (list || pack.macros.count(name) != 0) {
-      compiler.error(text.where, "aggregate '" + name + "' has the name of a " +
-                                     (list ? "list" : "macro"));
+      compiler.error(text.where,
+                     "aggregate '" + name + "' has the name of a " + (list ? "list" : "macro"));
       failed.insert(name);
       continue;
     }
-    if (auto aggregate = compile_aggregate(name, text, record_scope, compiler)) {
+    if (auto aggregate = compile_aggregate(name, text, record_scope, aggregate_names, compiler)) {
       symbols[name] = AggregateSymbol{static_cast<int>(rule.aggregates.size()), aggregate->type};
       rule.aggregates.push_back(std::move(*aggregate));
     } else {
@@ -199,10 +235,9 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
   };
   const auto compile_text = [&](const std::optional<TemplateNode>& node) {
     std::optional<CompiledTemplate> compiled;
-    const bool usable = node && std::none_of(node->holes.begin(), node->holes.end(),
-                                             [&](const ExprNode& hole) {
-                                               return uses_any(hole, failed);
-                                             });
+    const bool usable =
+        node && std::none_of(node->holes.begin(), node->holes.end(),
+                             [&](const ExprNode& hole) { return uses_any(hole, failed); });
     if (usable) compiled = compiler.compile_template(*node, scope);
     return compiled.has_value() ? std::move(*compiled) : CompiledTemplate{};
   };
@@ -212,15 +247,15 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
     rule.escalate.push_back(CompiledEscalation{level_from_string(step.level).value_or(Level::Red),
                                                compile_bool(step.when)});
   }
-  std::stable_sort(rule.escalate.begin(), rule.escalate.end(),
-                   [](const CompiledEscalation& a, const CompiledEscalation& b) {
-                     return a.level > b.level;
-                   });
+  std::stable_sort(
+      rule.escalate.begin(), rule.escalate.end(),
+      [](const CompiledEscalation& a, const CompiledEscalation& b) { return a.level > b.level; });
   rule.message = compile_text(compiler.parse_template(doc.message));
   if (doc.dedup) {
     rule.dedup = compile_text(compiler.parse_template(*doc.dedup));
   } else if (key_nodes.size() == doc.key.size() &&
-             std::all_of(rule.key.begin(), rule.key.end(), [](const auto& part) { return part != nullptr; })) {
+             std::all_of(rule.key.begin(), rule.key.end(),
+                         [](const auto& part) { return part != nullptr; })) {
     // Key parts with errors are reported once, for the key.
     rule.dedup = compile_text(default_dedup(key_nodes, doc.where_defined));
   }

@@ -86,8 +86,7 @@ std::optional<TemplateNode> ItemCompiler::parse_template(const TextAt& text) {
   return std::nullopt;
 }
 
-std::unique_ptr<CompiledExpr> ItemCompiler::compile(const ExprNode& node,
-                                                    const CompileScope& scope,
+std::unique_ptr<CompiledExpr> ItemCompiler::compile(const ExprNode& node, const CompileScope& scope,
                                                     ValueType expected) {
   try {
     return compile_expression(node, scope, expected);

@@ -31,7 +31,9 @@ std::string suggestion(std::string_view name, std::initializer_list<std::string_
   return {};
 }
 
-bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
+bool is_plain(const YAML::Node& node) {
+  return node.Tag() == "?";
+}
 
 }  // namespace
 

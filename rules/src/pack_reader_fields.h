@@ -3,14 +3,14 @@
 // their values. Every reader reports its problem (naming the item) and
 // returns nullopt, so that one bad value never hides the next one.
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "pack_reader_yaml.h"
 

@@ -2,9 +2,9 @@
 // Private to the pack reader: readers for the items of a rules file. Each
 // reports every problem it finds and returns nullopt when there was any.
 
-#include <optional>
-
 #include <yaml-cpp/yaml.h>
+
+#include <optional>
 
 #include "pack_reader_fields.h"
 #include "pack_reader_yaml.h"

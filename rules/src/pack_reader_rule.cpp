@@ -29,9 +29,9 @@ std::optional<std::vector<std::string>> read_sources(const Field& field,
   } else if (field.value.IsSequence() && field.value.size() > 0) {
     for (const YAML::Node& node : field.value) nodes.push_back(node);
   } else {
-    context.error(value_where(field, context),
-                  "'source' must be bank, fee, balance or a list of them, got " +
-                      kind_of(field.value));
+    context.error(
+        value_where(field, context),
+        "'source' must be bank, fee, balance or a list of them, got " + kind_of(field.value));
     return std::nullopt;
   }
   std::vector<std::string> sources;
@@ -146,8 +146,8 @@ void check_rule(const RuleDoc& rule, const MapFields& fields, bool window_read,
     context.error(context.source.at(fields.find("aggregates")->key),
                   "aggregates need a window, e.g. window: {preceding: 7d}");
   }
-  const bool balance = std::find(rule.sources.begin(), rule.sources.end(), "balance") !=
-                       rule.sources.end();
+  const bool balance =
+      std::find(rule.sources.begin(), rule.sources.end(), "balance") != rule.sources.end();
   if (balance && rule.window.kind == WindowKind::TumblingDay) {
     // Balances are already one per account and day: a day window over them
     // has nothing to aggregate and no record to trigger on.
@@ -178,11 +178,11 @@ std::optional<RuleDoc> read_rule(const YAML::Node& item, const YamlSource& sourc
                                  Problems& problems) {
   const std::size_t errors_before = problems.errors.size();
   const ItemContext context{source, problems, item_name("rule", item["rule"])};
-  const MapFields fields(item,
-                         {"rule", "title", "version", "level", "enabled", "regulation", "tags",
-                          "source", "where", "key", "window", "aggregates", "condition",
-                          "escalate", "message", "dedup", "group_window"},
-                         context);
+  const MapFields fields(
+      item,
+      {"rule", "title", "version", "level", "enabled", "regulation", "tags", "source", "where",
+       "key", "window", "aggregates", "condition", "escalate", "message", "dedup", "group_window"},
+      context);
   RuleDoc rule;
   rule.where_defined = source.at(item);
   if (const Field* id = fields.required("rule")) {

@@ -30,6 +30,7 @@ std::optional<WindowDoc> read_window(const Field& field, const ItemContext& cont
   std::optional<Field> kind_field;
   std::optional<Field> closed;
   std::optional<Field> exclude_current;
+  bool unknown_kind = false;  // already reported: "needs one of" would repeat it
   for (const auto& pair : field.value) {
     const Field entry{pair.first.IsScalar() ? pair.first.Scalar() : std::string(), pair.first,
                       pair.second};
@@ -43,6 +44,7 @@ std::optional<WindowDoc> read_window(const Field& field, const ItemContext& cont
     } else {
       context.error(entry.key, "unknown window kind " + kind_of(entry.key) +
                                    " (expected tumbling, preceding or following)");
+      unknown_kind = true;
       continue;
     }
     if (slot->has_value()) {
@@ -56,14 +58,16 @@ std::optional<WindowDoc> read_window(const Field& field, const ItemContext& cont
   }
 
   if (!kind_field) {
-    context.error(window.where, "a window needs one of tumbling, preceding or following");
+    if (!unknown_kind) {
+      context.error(window.where, "a window needs one of tumbling, preceding or following");
+    }
   } else {
     window.kind = kind_of_key(kind_field->name);
     if (window.kind == WindowKind::TumblingDay) {
       if (!kind_field->value.IsScalar() || kind_field->value.Scalar() != "day") {
-        context.error(value_where(*kind_field, context),
-                      "unknown tumbling window " + kind_of(kind_field->value) +
-                          " (only 'day' is supported)");
+        context.error(
+            value_where(*kind_field, context),
+            "unknown tumbling window " + kind_of(kind_field->value) + " (only 'day' is supported)");
       }
     } else if (auto seconds = read_duration(*kind_field, context)) {
       window.seconds = *seconds;

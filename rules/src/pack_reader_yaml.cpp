@@ -53,7 +53,8 @@ std::vector<Diagnostic> sorted(std::vector<Diagnostic> diagnostics) {
   return diagnostics;
 }
 
-YamlSource::YamlSource(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {
+YamlSource::YamlSource(std::string_view text, std::string file)
+    : text_(text), file_(std::move(file)) {
   if (text_.substr(0, kBom.size()) == kBom) text_.remove_prefix(kBom.size());
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i) {

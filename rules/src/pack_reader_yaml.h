@@ -3,11 +3,11 @@
 // translated into what a user sees in an editor (1-based line, column in
 // characters) and problems collected instead of thrown one at a time.
 
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "sfmon/rules/diagnostic.h"
 #include "sfmon/rules/rule_pack.h"

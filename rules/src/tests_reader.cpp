@@ -69,8 +69,7 @@ std::optional<std::string> row_value(const Field& field, const ItemContext& cont
 std::optional<Row> read_row(const YAML::Node& node, std::string_view what,
                             const ItemContext& context, bool allow_lists) {
   if (!node.IsMap()) {
-    context.error(node, std::string(what) + " must be a map of field: value, got " +
-                            kind_of(node));
+    context.error(node, std::string(what) + " must be a map of field: value, got " + kind_of(node));
     return std::nullopt;
   }
   Row row;
@@ -114,8 +113,8 @@ std::optional<std::vector<Row>> read_rows(const Field& field, const ItemContext&
 std::optional<TestCaseDoc::Expectation> read_expectation(const YAML::Node& node,
                                                          const ItemContext& context) {
   if (!node.IsMap()) {
-    context.error(node, "an expectation must be a map {rule, school, level, evidence}, got " +
-                            kind_of(node));
+    context.error(
+        node, "an expectation must be a map {rule, school, level, evidence}, got " + kind_of(node));
     return std::nullopt;
   }
   const std::size_t errors_before = context.problems.errors.size();
@@ -147,10 +146,10 @@ std::optional<TestCaseDoc> read_test(const YAML::Node& item, const YamlSource& s
                                      Problems& problems) {
   const std::size_t errors_before = problems.errors.size();
   const ItemContext context{source, problems, item_name("test", item["test"])};
-  const MapFields fields(item,
-                         {"test", "registry", "schools", "bank", "fees", "balances",
-                          "parameters", "expect", "rules"},
-                         context);
+  const MapFields fields(
+      item,
+      {"test", "registry", "schools", "bank", "fees", "balances", "parameters", "expect", "rules"},
+      context);
   TestCaseDoc test;
   test.where = source.at(item);
   if (auto name = read_string(*fields.find("test"), context)) test.name = *name;

@@ -51,32 +51,52 @@ std::string format_list(const std::vector<std::string>* items) {
 
 const char* to_string(ValueType type) {
   switch (type) {
-    case ValueType::Null: return "null";
-    case ValueType::Bool: return "bool";
-    case ValueType::Integer: return "integer";
-    case ValueType::Number: return "number";
-    case ValueType::Money: return "money";
-    case ValueType::String: return "string";
-    case ValueType::Date: return "date";
-    case ValueType::Time: return "time";
-    case ValueType::Duration: return "duration";
-    case ValueType::List: return "list";
+    case ValueType::Null:
+      return "null";
+    case ValueType::Bool:
+      return "bool";
+    case ValueType::Integer:
+      return "integer";
+    case ValueType::Number:
+      return "number";
+    case ValueType::Money:
+      return "money";
+    case ValueType::String:
+      return "string";
+    case ValueType::Date:
+      return "date";
+    case ValueType::Time:
+      return "time";
+    case ValueType::Duration:
+      return "duration";
+    case ValueType::List:
+      return "list";
   }
   return "unknown";
 }
 
 std::string format_value(const Value& value) {
   switch (value.type) {
-    case ValueType::Null: return "null";
-    case ValueType::Bool: return value.i != 0 ? "true" : "false";
-    case ValueType::Integer: return std::to_string(value.i);
-    case ValueType::Number: return format_number(value.number);
-    case ValueType::Money: return format_amount(value.i);
-    case ValueType::String: return std::string(value.text);
-    case ValueType::Date: return Date::from_days_since_epoch(value.i).to_string();
-    case ValueType::Time: return Instant{value.i, kBureauOffsetMinutes, false}.to_string();
-    case ValueType::Duration: return format_duration(value.i);
-    case ValueType::List: return format_list(value.list);
+    case ValueType::Null:
+      return "null";
+    case ValueType::Bool:
+      return value.i != 0 ? "true" : "false";
+    case ValueType::Integer:
+      return std::to_string(value.i);
+    case ValueType::Number:
+      return format_number(value.number);
+    case ValueType::Money:
+      return format_amount(value.i);
+    case ValueType::String:
+      return std::string(value.text);
+    case ValueType::Date:
+      return Date::from_days_since_epoch(value.i).to_string();
+    case ValueType::Time:
+      return Instant{value.i, kBureauOffsetMinutes, false}.to_string();
+    case ValueType::Duration:
+      return format_duration(value.i);
+    case ValueType::List:
+      return format_list(value.list);
   }
   return "?";
 }

@@ -46,8 +46,8 @@ TEST(CounterpartyClassificationTest, AChineseCompanyIsAnOrganisationByItsLegalFo
 }
 
 TEST(CounterpartyClassificationTest, InstitutionWordsMarkOrganisations) {
-  for (const char* name : {"长沙市第一中学", "中国建设银行长沙分行", "岳麓区教育局",
-                           "某某幼儿园", "星城培训中心", "家乐便利店"}) {
+  for (const char* name : {"长沙市第一中学", "中国建设银行长沙分行", "岳麓区教育局", "某某幼儿园",
+                           "星城培训中心", "家乐便利店"}) {
     expect_class(classify(name), CounterpartyClass::Organisation, ClassBasis::LegalForm);
   }
 }
@@ -162,7 +162,8 @@ TEST(CounterpartyClassificationTest, ARegistryPartyMatchedByAccountDecidesTheCla
 
 TEST(CounterpartyClassificationTest, ARegistryPartyMatchedByNormalisedNameDecidesTheClass) {
   // Full-width letters and odd spacing, as some bank systems write names.
-  const Registry registry = registry_with_parties({{"ＡＢＣ　Ｔｒａｄｉｎｇ  Ｌｔｄ", "", "sponsor"}});
+  const Registry registry =
+      registry_with_parties({{"ＡＢＣ　Ｔｒａｄｉｎｇ  Ｌｔｄ", "", "sponsor"}});
   expect_class(classify("abc trading ltd", "", registry), CounterpartyClass::Organisation,
                ClassBasis::Registry);
 }
@@ -176,8 +177,7 @@ TEST(CounterpartyClassificationTest, ARegistryPartyOverridesTheNamesOwnShape) {
 
 TEST(CounterpartyClassificationTest, ARegistryPartyWhoseNameRevealsNothingIsSkipped) {
   const Registry registry = registry_with_parties({{"Lucky Star", "111", "sponsor"}});
-  expect_class(classify("李四", "111", registry), CounterpartyClass::Person,
-               ClassBasis::NameShape);
+  expect_class(classify("李四", "111", registry), CounterpartyClass::Person, ClassBasis::NameShape);
 }
 
 TEST(CounterpartyClassificationTest, AWatchlistEntryDecidesTheClass) {
@@ -247,7 +247,9 @@ TEST(ContentReferenceTest, EveryHashedFieldChangesTheHash) {
   const std::string base = hash_of(record(100));
   const std::vector<std::function<void(BankRecord&)>> changes = {
       [](BankRecord& r) { r.account = "43050180123400000002"; },
-      [](BankRecord& r) { r.booked_at = instant_from_date(Date{2024, 9, 3}, Zone{}); },
+      [](BankRecord& r) {
+        r.booked_at = instant_from_date(Date{2024, 9, 3}, Zone{});
+      },
       [](BankRecord& r) { r.amount_fen = -100; },
       [](BankRecord& r) { r.currency = "USD"; },
       [](BankRecord& r) { r.counterparty.name = "李四"; },
@@ -296,8 +298,10 @@ TEST(ContentReferenceTest, TheSameRecordsInAnotherFileGetTheSameReferences) {
   BankFile end_of_day = file_of({{record(100), record(300), record(100)}});
   assign_content_references(intraday);
   assign_content_references(end_of_day);
-  EXPECT_EQ(intraday.statements[0].records[0].bank_ref, end_of_day.statements[0].records[0].bank_ref);
-  EXPECT_EQ(intraday.statements[0].records[1].bank_ref, end_of_day.statements[0].records[2].bank_ref);
+  EXPECT_EQ(intraday.statements[0].records[0].bank_ref,
+            end_of_day.statements[0].records[0].bank_ref);
+  EXPECT_EQ(intraday.statements[0].records[1].bank_ref,
+            end_of_day.statements[0].records[2].bank_ref);
 }
 
 TEST(ContentReferenceTest, OccurrencesAreCountedPerStatement) {
@@ -330,8 +334,8 @@ BankRecord with_ref(BankRecord r, const std::string& ref) {
 }
 
 TEST(ContentReferenceTest, AReusedReferenceForADifferentEntryGetsASuffixAndAWarning) {
-  BankFile file = file_of({{with_ref(record(100), "R1"), with_ref(record(200), "R1")},
-                           {with_ref(record(300), "R1")}});
+  BankFile file = file_of(
+      {{with_ref(record(100), "R1"), with_ref(record(200), "R1")}, {with_ref(record(300), "R1")}});
   assign_content_references(file);
   EXPECT_EQ(file.statements[0].records[0].bank_ref, "R1");
   EXPECT_EQ(file.statements[0].records[1].bank_ref, "R1#2");
@@ -362,8 +366,8 @@ TEST(ContentReferenceTest, TheSameEntryTwiceInAFileKeepsOneReference) {
 }
 
 TEST(ContentReferenceTest, ASuffixNeverTakesAReferenceTheFileAlreadyUses) {
-  BankFile file = file_of({{with_ref(record(100), "R1"), with_ref(record(200), "R1#2"),
-                            with_ref(record(300), "R1")}});
+  BankFile file = file_of(
+      {{with_ref(record(100), "R1"), with_ref(record(200), "R1#2"), with_ref(record(300), "R1")}});
   assign_content_references(file);
   EXPECT_EQ(file.statements[0].records[2].bank_ref, "R1#3");
 }

@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,9 +29,9 @@ std::vector<std::string> problems_of(std::string_view yaml) {
 }
 
 // A valid registry with one school; tests append or vary keys to it.
-std::string one_school(const std::string& extra_keys = "",
-                       const std::string& accounts =
-                           "      - {number: \"1001\", role: supervised}\n") {
+std::string one_school(
+    const std::string& extra_keys = "",
+    const std::string& accounts = "      - {number: \"1001\", role: supervised}\n") {
   return "schools:\n"
          "  - id: S1\n"
          "    name: 甲学校\n"
@@ -111,9 +114,18 @@ TEST(RegistryLoaderTest, LoadsEveryFieldOfARealisticRegistry) {
   EXPECT_EQ(kindergarten.accounts[0].number, "6217 0020 0000 1234");
 }
 
+TEST(RegistryLoaderTest, LoadsTheDemoCityRegistry) {
+  const std::filesystem::path path =
+      std::filesystem::path(SFMON_SOURCE_DIR) / "examples/demo-city/schools.yaml";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no demo city at " << path;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  EXPECT_FALSE(load_registry(content.str(), path.string()).schools.empty());
+}
+
 TEST(RegistryLoaderTest, OptionalKeysTakeTheirDefaults) {
-  const Registry registry =
-      load_registry(one_school("", "      - {number: \"1001\"}\n"), kFile);
+  const Registry registry = load_registry(one_school("", "      - {number: \"1001\"}\n"), kFile);
 
   ASSERT_EQ(registry.schools.size(), 1u);
   const School& school = registry.schools[0];
@@ -188,6 +200,11 @@ TEST(RegistryLoaderTest, RejectsSchoolsThatAreNotAList) {
 TEST(RegistryLoaderTest, RejectsASchoolThatIsNotAMap) {
   EXPECT_THAT(problems_of("schools:\n  - S1\n"),
               ElementsAre("schools.yaml:2:5: school must be a map; got text (value 'S1')"));
+}
+
+TEST(RegistryLoaderTest, ReportsAnEmptyListItemWhereItIs) {
+  EXPECT_THAT(problems_of("schools:\n  -\n\n" + one_school().substr(9)),
+              ElementsAre("schools.yaml:2:3: school must be a map; got nothing"));
 }
 
 TEST(RegistryLoaderTest, RejectsAMisspeltOptionalKey) {
@@ -277,7 +294,8 @@ TEST(RegistryLoaderTest, ReadsAnUnquotedMinBalanceExactly) {
 }
 
 TEST(RegistryLoaderTest, RejectsAMinBalanceWithThousandsSeparators) {
-  const std::vector<std::string> problems = problems_of(one_school("    min_balance: \"2,000.00\"\n"));
+  const std::vector<std::string> problems =
+      problems_of(one_school("    min_balance: \"2,000.00\"\n"));
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_THAT(problems[0], ::testing::StartsWith("schools.yaml:5:18: min_balance must be an "
                                                  "exact amount such as \"15000.00\": "));
@@ -297,8 +315,8 @@ TEST(RegistryLoaderTest, RejectsANegativeMinBalance) {
 
 TEST(RegistryLoaderTest, RejectsAMinBalanceWithoutASupervisedAccount) {
   EXPECT_THAT(
-      problems_of(one_school("    min_balance: \"100.00\"\n",
-                             "      - {number: \"1001\", role: basic}\n")),
+      problems_of(
+          one_school("    min_balance: \"100.00\"\n", "      - {number: \"1001\", role: basic}\n")),
       ElementsAre("schools.yaml:5:18: min_balance needs an account with role supervised, and "
                   "this school has none"));
 }
@@ -310,8 +328,9 @@ TEST(RegistryLoaderTest, RejectsAnUnknownAccountRole) {
 }
 
 TEST(RegistryLoaderTest, RejectsASecondSupervisedAccount) {
-  EXPECT_THAT(problems_of(one_school("", "      - {number: \"1001\", role: supervised}\n"
-                                         "      - {number: \"1002\", role: supervised}\n")),
+  EXPECT_THAT(problems_of(one_school("",
+                                     "      - {number: \"1001\", role: supervised}\n"
+                                     "      - {number: \"1002\", role: supervised}\n")),
               ElementsAre("schools.yaml:7:32: a school has at most one supervised account "
                           "(first at line 6)"));
 }
@@ -333,10 +352,11 @@ TEST(RegistryLoaderTest, RejectsASchoolWithoutAccounts) {
 }
 
 TEST(RegistryLoaderTest, RejectsADuplicateSchoolId) {
-  EXPECT_THAT(problems_of(one_school() +
-                          "  - {id: S1, name: 乙学校, kind: high, accounts: [{number: \"2002\"}]}\n"),
-              ElementsAre("schools.yaml:7:10: duplicate school id (first at line 2) "
-                          "(value 'S1')"));
+  EXPECT_THAT(
+      problems_of(one_school() +
+                  "  - {id: S1, name: 乙学校, kind: high, accounts: [{number: \"2002\"}]}\n"),
+      ElementsAre("schools.yaml:7:10: duplicate school id (first at line 2) "
+                  "(value 'S1')"));
 }
 
 TEST(RegistryLoaderTest, RejectsAnAccountOfTwoSchoolsComparedNormalised) {
@@ -348,8 +368,9 @@ TEST(RegistryLoaderTest, RejectsAnAccountOfTwoSchoolsComparedNormalised) {
 }
 
 TEST(RegistryLoaderTest, RejectsAnAccountListedTwiceForOneSchool) {
-  EXPECT_THAT(problems_of(one_school("", "      - {number: \"1001\", role: supervised}\n"
-                                         "      - {number: \"1001\"}\n")),
+  EXPECT_THAT(problems_of(one_school("",
+                                     "      - {number: \"1001\", role: supervised}\n"
+                                     "      - {number: \"1001\"}\n")),
               ElementsAre("schools.yaml:7:18: account is listed twice for this school (first "
                           "at line 6) (value '1001')"));
 }
@@ -378,11 +399,10 @@ TEST(RegistryLoaderTest, AcceptsARelatedPartyKnownOnlyByAccount) {
 }
 
 TEST(RegistryLoaderTest, RejectsAnUnknownFeePeriod) {
-  EXPECT_THAT(
-      problems_of(one_school("    fee_catalogue:\n"
-                             "      - {fee_type: tuition, cap: \"100.00\", per: week}\n")),
-      ElementsAre("schools.yaml:6:49: per must be one of hour, month, semester, year "
-                  "(value 'week')"));
+  EXPECT_THAT(problems_of(one_school("    fee_catalogue:\n"
+                                     "      - {fee_type: tuition, cap: \"100.00\", per: week}\n")),
+              ElementsAre("schools.yaml:6:49: per must be one of hour, month, semester, year "
+                          "(value 'week')"));
 }
 
 TEST(RegistryLoaderTest, RejectsAnUnknownFeeType) {
@@ -431,7 +451,8 @@ TEST(RegistryLoaderTest, RejectsOverlappingTerms) {
 
 TEST(RegistryLoaderTest, AcceptsATermOfOneDay) {
   const Registry registry = load_registry(
-      one_school("    academic_calendar:\n      - {term: t1, start: 2024-09-01, end: 2024-09-01}\n"),
+      one_school(
+          "    academic_calendar:\n      - {term: t1, start: 2024-09-01, end: 2024-09-01}\n"),
       kFile);
   EXPECT_EQ(registry.schools[0].academic_calendar.size(), 1u);
 }
@@ -459,7 +480,7 @@ TEST(RegistryLoaderTest, RejectsInvalidUtf8AtItsPosition) {
 
 TEST(RegistryLoaderTest, RejectsASecondYamlDocument) {
   EXPECT_THAT(problems_of(one_school() + "---\nschools: []\n"),
-              ElementsAre("schools.yaml:8:1: the registry must be one YAML document; found "
+              ElementsAre("schools.yaml:7:1: the registry must be one YAML document; found "
                           "another"));
 }
 

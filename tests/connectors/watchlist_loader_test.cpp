@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,16 @@ TEST(WatchlistLoaderTest, ReadsEntriesWithNameOrAccountOrBoth) {
   EXPECT_EQ(entries[2].account, "");
 }
 
+TEST(WatchlistLoaderTest, LoadsTheDemoCityWatchlist) {
+  const std::filesystem::path path =
+      std::filesystem::path(SFMON_SOURCE_DIR) / "examples/demo-city/watchlist.csv";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no demo city at " << path;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  EXPECT_FALSE(load_watchlist(content.str(), path.string()).empty());
+}
+
 TEST(WatchlistLoaderTest, ReadsColumnsByNameInAnyOrderAndTrimsCells) {
   const std::vector<WatchlistEntry> entries =
       load_watchlist("reason,Account,name,added_by\n 借贷 , 6222 0200 ,  王五 ,li\n", kFile);
@@ -60,9 +73,9 @@ TEST(WatchlistLoaderTest, AHeaderAloneIsAnEmptyWatchlist) {
 }
 
 TEST(WatchlistLoaderTest, RejectsAnEmptyFile) {
-  EXPECT_EQ(problems_of(""), std::vector<std::string>{
-                                 "watchlist.csv:line 1: the watchlist has no header row "
-                                 "name,account,reason"});
+  EXPECT_EQ(problems_of(""),
+            std::vector<std::string>{"watchlist.csv:line 1: the watchlist has no header row "
+                                     "name,account,reason"});
 }
 
 TEST(WatchlistLoaderTest, RejectsAHeaderWithoutAReasonColumn) {
@@ -73,8 +86,7 @@ TEST(WatchlistLoaderTest, RejectsAHeaderWithoutAReasonColumn) {
 
 TEST(WatchlistLoaderTest, RejectsAnEntryWithNeitherNameNorAccount) {
   EXPECT_EQ(problems_of("name,account,reason\n王五,,借贷\n , ,no one\n"),
-            std::vector<std::string>{
-                "watchlist.csv:line 3: an entry needs a name or an account"});
+            std::vector<std::string>{"watchlist.csv:line 3: an entry needs a name or an account"});
 }
 
 TEST(WatchlistLoaderTest, RejectsAnAccountWithOtherCharacters) {

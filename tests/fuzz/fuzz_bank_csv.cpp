@@ -1,11 +1,7 @@
 // libFuzzer entry point for the bank CSV path: format detection, the CSV
 // reader and the bank CSV parser. Only sfmon::InputError is an expected
 // outcome; any other exception, crash, hang or sanitizer report is a bug.
-// Not wired into CMake; build with clang, e.g.
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
-//     -Imodel/include -Iconnectors/include tests/fuzz/fuzz_bank_csv.cpp \
-//     connectors/src/*.cpp model/src/*.cpp -lPocoXML -lPocoJSON -lPocoFoundation
-// (parse_bank_file links the camt and MT940 parsers too).
+// scripts/fuzz.sh runs it with libFuzzer; ctest runs it over seed files.
 
 #include <cstddef>
 #include <cstdint>

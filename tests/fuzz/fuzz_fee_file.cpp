@@ -1,10 +1,7 @@
 // libFuzzer entry point for fee files: CSV, JSON Lines and their dispatch.
 // Only sfmon::InputError is an expected outcome; any other exception (Poco's
 // included: the parser must convert them), crash, hang or sanitizer report is
-// a bug. Not wired into CMake; build with clang, e.g.
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
-//     -Imodel/include -Iconnectors/include tests/fuzz/fuzz_fee_file.cpp \
-//     connectors/src/*.cpp model/src/*.cpp -lPocoXML -lPocoJSON -lPocoFoundation
+// a bug. scripts/fuzz.sh runs it with libFuzzer; ctest over seed files.
 
 #include <cstddef>
 #include <cstdint>

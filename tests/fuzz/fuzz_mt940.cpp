@@ -1,8 +1,4 @@
-// libFuzzer entry point for the MT940 parser (not built by CMake). Build e.g.:
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
-//     -Iconnectors/include -Imodel/include -Iconnectors/src tests/fuzz/fuzz_mt940.cpp \
-//     connectors/src/mt940_*.cpp model/src/*.cpp -o fuzz_mt940
-//   ./fuzz_mt940 -max_len=4096 /work/shared/conformance/mt940
+// libFuzzer entry point for the MT940 parser (scripts/fuzz.sh runs it with libFuzzer; ctest runs it over seeds).
 // Only InputError is an acceptable failure; anything else (another exception,
 // a crash, a hang, a broken invariant) is a finding.
 

@@ -71,6 +71,9 @@ struct SchoolFacts {
   const School* school = nullptr;  // borrowed from the Registry
   std::vector<Fact> facts;
   std::map<std::int64_t, Fen> supervised_closing;  // day → closing balance (fen)
+  // The zone the local days were computed in; tumbling windows end at its
+  // local midnight.
+  Zone zone;
 };
 
 }  // namespace sfmon::rules

@@ -1,0 +1,266 @@
+// evaluate_school(): every enabled rule over one school's facts.
+//
+// Per rule, one pass over the facts of its sources decides which take part
+// (the rule's `where`, each aggregate's own filter) and groups them by key;
+// then each key's facts are walked once in event order with a sliding
+// window per aggregate (aggregate_state.h), so a rule costs O(facts) plus
+// the statistics it reads. Strings are built only when a rule fires.
+
+#include "sfmon/rules/evaluator.h"
+
+#include <algorithm>
+#include <span>
+#include <tuple>
+
+#include "aggregate_state.h"
+#include "fact_context.h"
+#include "window_keys.h"
+#include "window_plan.h"
+
+namespace sfmon::rules {
+namespace {
+
+unsigned kind_bit(FactKind kind) {
+  switch (kind) {
+    case FactKind::Bank:
+      return kBankFacts;
+    case FactKind::Fee:
+      return kFeeFacts;
+    case FactKind::Balance:
+      return kBalanceFacts;
+  }
+  return 0;
+}
+
+bool holds(const std::unique_ptr<CompiledExpr>& expression, const EvalContext& context) {
+  return expression->eval(context).truthy();
+}
+
+// "key" for a one-part key, else "key.1", "key.2", ...
+std::string key_name(std::size_t part, std::size_t parts) {
+  return parts == 1 ? "key" : "key." + std::to_string(part + 1);
+}
+
+class RuleEvaluation final : public AggregateSource {
+ public:
+  RuleEvaluation(const CompiledRule& rule, const CompiledPack& pack, const SchoolFacts& facts,
+                 const TimeRange& range, std::vector<Firing>& firings)
+      : rule_(rule), facts_(facts), range_(range), firings_(firings),
+        context_(facts, pack.param_values) {
+    aggregates_.reserve(rule.aggregates.size());
+    for (const CompiledAggregate& spec : rule.aggregates) aggregates_.emplace_back(spec);
+  }
+
+  void run() {
+    if (rule_.window.kind == WindowKind::None && rule_.aggregates.empty()) {
+      run_per_record();
+    } else {
+      run_windowed();
+    }
+  }
+
+  Value aggregate(int slot) const override {
+    if (slot < 0 || static_cast<std::size_t>(slot) >= aggregates_.size()) return Value::null();
+    return aggregates_[static_cast<std::size_t>(slot)].value();
+  }
+
+ private:
+  struct Entry {
+    std::uint32_t fact = 0;
+    std::uint32_t group = 0;
+  };
+
+  bool in_range(std::int64_t time) const { return time >= range_.from && time <= range_.to; }
+  bool of_sources(const Fact& fact) const { return (kind_bit(fact.kind) & rule_.sources) != 0; }
+
+  void record_context(const Fact& fact) {
+    context_.set_fact(fact);
+    context_.set_window(nullptr);
+    context_.set_aggregates(nullptr);
+  }
+  bool passes_where() const { return !rule_.where || holds(rule_.where, context_); }
+
+  // The key of the current fact into key_ (school.id when the rule has none).
+  void compute_key() {
+    key_.clear();
+    if (rule_.key.empty()) {
+      key_.push_back(Value::string(facts_.school != nullptr ? facts_.school->id : ""));
+      return;
+    }
+    for (const auto& part : rule_.key) key_.push_back(part->eval(context_));
+  }
+
+  // No window, no aggregates: each record is judged alone.
+  void run_per_record() {
+    for (std::size_t i = 0; i < facts_.facts.size(); ++i) {
+      const Fact& fact = facts_.facts[i];
+      if (!of_sources(fact) || !in_range(fact.time)) continue;
+      record_context(fact);
+      if (!passes_where()) continue;
+      compute_key();
+      EvaluationPoint point;
+      point.fact = static_cast<std::uint32_t>(i);
+      point.lo = point.hi = point.time = fact.time;
+      evaluate(point, key_);
+    }
+  }
+
+  void run_windowed() {
+    classify();
+    // Entries grouped by key, each group in event order (counting sort).
+    std::vector<std::uint32_t> starts(groups_.size() + 1, 0);
+    for (const Entry& entry : entries_) ++starts[entry.group + 1];
+    for (std::size_t g = 1; g < starts.size(); ++g) starts[g] += starts[g - 1];
+    std::vector<std::uint32_t> order(entries_.size());
+    {
+      std::vector<std::uint32_t> next(starts.begin(), starts.end() - 1);
+      for (std::uint32_t e = 0; e < entries_.size(); ++e) order[next[entries_[e].group]++] = e;
+    }
+    for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+      evaluate_group(std::span<const std::uint32_t>(order).subspan(starts[g], starts[g + 1] - starts[g]),
+                     groups_.key(g));
+    }
+  }
+
+  // Which facts take part (flags: [0] the rule's where, [1 + a] feeds
+  // aggregate a) and their key groups.
+  void classify() {
+    const std::size_t stride = rule_.aggregates.size() + 1;
+    std::vector<char> fact_flags(stride);
+    for (std::size_t i = 0; i < facts_.facts.size(); ++i) {
+      const Fact& fact = facts_.facts[i];
+      if (!of_sources(fact)) continue;
+      record_context(fact);
+      fact_flags[0] = passes_where();
+      bool takes_part = fact_flags[0];
+      for (std::size_t a = 0; a < rule_.aggregates.size(); ++a) {
+        const CompiledAggregate& spec = rule_.aggregates[a];
+        fact_flags[a + 1] = spec.filter ? holds(spec.filter, context_) : fact_flags[0];
+        takes_part = takes_part || fact_flags[a + 1];
+      }
+      if (!takes_part) continue;
+      compute_key();
+      entries_.push_back({static_cast<std::uint32_t>(i), groups_.group_of(key_)});
+      flags_.insert(flags_.end(), fact_flags.begin(), fact_flags.end());
+    }
+  }
+
+  void evaluate_group(std::span<const std::uint32_t> group, const std::vector<Value>& key) {
+    const std::size_t stride = rule_.aggregates.size() + 1;
+    for (SlidingAggregate& aggregate : aggregates_) aggregate.clear();
+    triggers_.clear();
+    for (std::uint32_t e : group) {
+      const Fact& fact = facts_.facts[entries_[e].fact];
+      const char* fact_flags = &flags_[e * stride];
+      if (fact_flags[0]) triggers_.push_back(entries_[e].fact);
+      bool context_set = false;
+      for (std::size_t a = 0; a < aggregates_.size(); ++a) {
+        if (!fact_flags[a + 1]) continue;
+        AggregateMember member{window_coordinate(rule_.window, fact), entries_[e].fact, {}};
+        if (const auto& argument = rule_.aggregates[a].argument) {
+          if (!context_set) record_context(fact);
+          context_set = true;
+          member.value = argument->eval(context_);
+        }
+        aggregates_[a].add_member(std::move(member));
+      }
+    }
+    points_.clear();
+    plan_evaluations(rule_.window, facts_, triggers_, points_);
+    for (const EvaluationPoint& point : points_) {
+      if (!in_range(point.time)) continue;  // later points slide past what this one skips
+      for (SlidingAggregate& aggregate : aggregates_) aggregate.slide(point.lo, point.hi);
+      evaluate(point, key);
+    }
+  }
+
+  void evaluate(const EvaluationPoint& point, std::span<const Value> key) {
+    context_.set_fact(facts_.facts[point.fact]);
+    context_.set_window(point.has_window ? &point.window : nullptr);
+    context_.set_aggregates(this);
+    if (rule_.condition && !holds(rule_.condition, context_)) return;
+    fire(point, key);
+  }
+
+  void fire(const EvaluationPoint& point, std::span<const Value> key) {
+    Firing firing;
+    firing.rule_id = rule_.id;
+    firing.rule_version = rule_.version;
+    firing.school_id = facts_.school != nullptr ? facts_.school->id : "";
+    firing.level = rule_.level;
+    for (const CompiledEscalation& step : rule_.escalate) {  // highest level first
+      if (step.when && holds(step.when, context_)) {
+        firing.level = std::max(firing.level, step.level);
+        break;
+      }
+    }
+    firing.time = point.time;
+    firing.group_window_seconds = rule_.group_window_seconds;
+    firing.message = rule_.message.render(context_);
+    if (rule_.dedup.literals.empty()) {  // a rule built without a dedup template
+      for (std::size_t i = 0; i < key.size(); ++i) {
+        if (i > 0) firing.dedup_key += ':';
+        firing.dedup_key += format_value(key[i]);
+      }
+    } else {
+      firing.dedup_key = rule_.dedup.render(context_);
+    }
+    for (std::size_t a = 0; a < aggregates_.size(); ++a) {
+      firing.values.emplace_back(rule_.aggregates[a].name, format_value(aggregates_[a].value()));
+    }
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      firing.values.emplace_back(key_name(i, key.size()), format_value(key[i]));
+    }
+    firing.evidence = evidence(point);
+    firings_.push_back(std::move(firing));
+  }
+
+  std::vector<EvidenceRef> evidence(const EvaluationPoint& point) const {
+    std::vector<std::uint32_t> sources{point.fact};
+    if (rule_.evidence_window) {
+      for (const SlidingAggregate& aggregate : aggregates_) aggregate.append_contributors(sources);
+    }
+    std::sort(sources.begin(), sources.end());
+    sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+    std::vector<EvidenceRef> refs;
+    for (std::uint32_t index : sources) {
+      const Fact& fact = facts_.facts[index];
+      refs.push_back({to_string(fact.kind), fact.id});
+    }
+    const Fact& trigger = facts_.facts[point.fact];
+    refs.insert(refs.end(), trigger.day_debits.begin(), trigger.day_debits.end());
+    std::sort(refs.begin(), refs.end());
+    refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+    return refs;
+  }
+
+  const CompiledRule& rule_;
+  const SchoolFacts& facts_;
+  const TimeRange& range_;
+  std::vector<Firing>& firings_;
+  FactContext context_;
+  std::vector<SlidingAggregate> aggregates_;
+  window::KeyGroups groups_;
+  std::vector<Entry> entries_;
+  std::vector<char> flags_;  // per entry: stride = aggregates + 1
+  std::vector<Value> key_;   // scratch
+  std::vector<std::uint32_t> triggers_;        // scratch, per key
+  std::vector<EvaluationPoint> points_;        // scratch, per key
+};
+
+}  // namespace
+
+std::vector<Firing> evaluate_school(const CompiledPack& pack, const SchoolFacts& facts,
+                                    const TimeRange& range) {
+  std::vector<Firing> firings;
+  for (const CompiledRule& rule : pack.rules) {
+    if (!rule.enabled || rule.sources == 0) continue;
+    RuleEvaluation(rule, pack, facts, range, firings).run();
+  }
+  std::stable_sort(firings.begin(), firings.end(), [](const Firing& a, const Firing& b) {
+    return std::tie(a.time, a.rule_id, a.dedup_key) < std::tie(b.time, b.rule_id, b.dedup_key);
+  });
+  return firings;
+}
+
+}  // namespace sfmon::rules
