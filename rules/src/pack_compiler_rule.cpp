@@ -182,6 +182,7 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
   rule.sources = fact_mask(doc.sources);
   rule.window = doc.window;
   rule.group_window_seconds = doc.group_window_seconds;
+  rule.evidence_window = doc.evidence_window;
   rule.where_defined = doc.where_defined;
 
   CompileScope record_scope;

@@ -181,7 +181,7 @@ std::optional<RuleDoc> read_rule(const YAML::Node& item, const YamlSource& sourc
   const MapFields fields(
       item,
       {"rule", "title", "version", "level", "enabled", "regulation", "tags", "source", "where",
-       "key", "window", "aggregates", "condition", "escalate", "message", "dedup", "group_window"},
+       "key", "window", "aggregates", "condition", "escalate", "message", "dedup", "group_window", "evidence"},
       context);
   RuleDoc rule;
   rule.where_defined = source.at(item);
@@ -244,6 +244,16 @@ std::optional<RuleDoc> read_rule(const YAML::Node& item, const YamlSource& sourc
   }
   if (const Field* group_window = fields.find("group_window")) {
     if (auto seconds = read_duration(*group_window, context)) rule.group_window_seconds = *seconds;
+  }
+  if (const Field* evidence = fields.find("evidence")) {
+    if (auto text = read_string(*evidence, context)) {
+      if (*text == "window" || *text == "trigger") {
+        rule.evidence_window = *text == "window";
+      } else {
+        context.error(value_where(*evidence, context),
+                      "evidence must be 'window' or 'trigger', not '" + *text + "'");
+      }
+    }
   }
   check_rule(rule, fields, window_read, context);
   if (problems.errors.size() != errors_before) return std::nullopt;
