@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 namespace sfmon::alerts {
 namespace {
@@ -35,40 +36,67 @@ std::optional<AlertStatus> alert_status_from_string(const std::string& text) {
   return std::nullopt;
 }
 
-bool belongs_to(const Alert& alert, const rules::Firing& firing) {
-  return alert.rule_id == firing.rule_id && alert.dedup_key == firing.dedup_key &&
-         firing.time >= alert.first_seen - firing.group_window_seconds &&
-         firing.time <= alert.last_seen + firing.group_window_seconds;
-}
-
-void merge_firing(Alert& alert, const rules::Firing& firing, bool new_firing) {
-  if (new_firing) ++alert.count;
-  alert.first_seen = std::min(alert.first_seen, firing.time);
-  if (firing.time >= alert.last_seen) {
-    alert.last_seen = firing.time;
-    alert.message = firing.message;
-    alert.values = firing.values;
-    alert.rule_version = firing.rule_version;
+std::vector<std::pair<std::size_t, std::size_t>> group_sessions(
+    const std::vector<std::int64_t>& times, std::int64_t group_window_seconds) {
+  std::vector<std::pair<std::size_t, std::size_t>> sessions;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (i == 0 || times[i] - times[i - 1] > group_window_seconds) {
+      sessions.emplace_back(i, i + 1);
+    } else {
+      sessions.back().second = i + 1;
+    }
   }
-  alert.level = std::max(alert.level, firing.level);
-  add_evidence(alert.evidence, firing.evidence);
+  return sessions;
 }
 
-Alert alert_from_firing(const rules::Firing& firing) {
+Alert fold_session(const std::vector<rules::Firing>& session) {
   Alert alert;
-  alert.rule_id = firing.rule_id;
-  alert.rule_version = firing.rule_version;
-  alert.school_id = firing.school_id;
-  alert.level = firing.level;
-  alert.dedup_key = firing.dedup_key;
-  alert.first_seen = firing.time;
-  alert.last_seen = firing.time;
-  alert.count = 1;
-  alert.message = firing.message;
-  alert.values = firing.values;
-  alert.group_window_seconds = firing.group_window_seconds;
-  add_evidence(alert.evidence, firing.evidence);
+  const rules::Firing& first = session.front();
+  const rules::Firing& last = session.back();
+  alert.rule_id = first.rule_id;
+  alert.school_id = first.school_id;
+  alert.dedup_key = first.dedup_key;
+  alert.first_seen = first.time;
+  alert.last_seen = last.time;
+  alert.count = static_cast<int>(session.size());
+  alert.rule_version = last.rule_version;
+  alert.message = last.message;
+  alert.values = last.values;
+  alert.group_window_seconds = last.group_window_seconds;
+  alert.level = first.level;
+  for (const rules::Firing& firing : session) {
+    alert.level = std::max(alert.level, firing.level);
+    add_evidence(alert.evidence, firing.evidence);
+  }
   return alert;
+}
+
+std::vector<Alert> group_firings(std::vector<rules::Firing> firings) {
+  std::sort(firings.begin(), firings.end(), [](const rules::Firing& a, const rules::Firing& b) {
+    return std::tie(a.school_id, a.rule_id, a.dedup_key, a.time) <
+           std::tie(b.school_id, b.rule_id, b.dedup_key, b.time);
+  });
+  std::vector<Alert> alerts;
+  for (std::size_t begin = 0; begin < firings.size();) {
+    std::size_t end = begin;
+    std::vector<std::int64_t> times;
+    while (end < firings.size() && firings[end].school_id == firings[begin].school_id &&
+           firings[end].rule_id == firings[begin].rule_id &&
+           firings[end].dedup_key == firings[begin].dedup_key) {
+      times.push_back(firings[end++].time);
+    }
+    for (const auto& [from, to] : group_sessions(times, firings[end - 1].group_window_seconds)) {
+      alerts.push_back(fold_session(std::vector<rules::Firing>(
+          firings.begin() + static_cast<std::ptrdiff_t>(begin + from),
+          firings.begin() + static_cast<std::ptrdiff_t>(begin + to))));
+    }
+    begin = end;
+  }
+  std::sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) {
+    return std::tie(a.first_seen, a.rule_id, a.school_id, a.dedup_key) <
+           std::tie(b.first_seen, b.rule_id, b.school_id, b.dedup_key);
+  });
+  return alerts;
 }
 
 }  // namespace sfmon::alerts

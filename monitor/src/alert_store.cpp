@@ -5,7 +5,10 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include <chrono>
+#include <map>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace sfmon {
 namespace {
@@ -13,6 +16,12 @@ namespace {
 using alerts::Alert;
 using rules::EvidenceRef;
 using rules::Firing;
+
+std::string to_json(const Poco::JSON::Array& array) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(array, out);
+  return out.str();
+}
 
 std::string values_to_json(const std::vector<std::pair<std::string, std::string>>& values) {
   Poco::JSON::Array array;
@@ -22,9 +31,7 @@ std::string values_to_json(const std::vector<std::pair<std::string, std::string>
     pair.add(value);
     array.add(pair);
   }
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(array, out);
-  return out.str();
+  return to_json(array);
 }
 
 std::vector<std::pair<std::string, std::string>> values_from_json(const std::string& text) {
@@ -35,6 +42,23 @@ std::vector<std::pair<std::string, std::string>> values_from_json(const std::str
     values.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
   }
   return values;
+}
+
+std::string evidence_to_json(const std::vector<EvidenceRef>& evidence) {
+  Poco::JSON::Array array;
+  for (const EvidenceRef& ref : evidence) {
+    Poco::JSON::Array pair;
+    pair.add(ref.kind);
+    pair.add(ref.id);
+    array.add(pair);
+  }
+  return to_json(array);
+}
+
+std::vector<EvidenceRef> evidence_from_json(const std::string& text) {
+  std::vector<EvidenceRef> evidence;
+  for (const auto& [kind, id] : values_from_json(text)) evidence.push_back(EvidenceRef{kind, id});
+  return evidence;
 }
 
 constexpr const char* kAlertColumns =
@@ -48,7 +72,8 @@ Alert read_alert(Statement& row) {
   alert.rule_version = static_cast<int>(row.column_int64(2));
   alert.school_id = row.column_text(3);
   alert.level = rules::level_from_string(row.column_text(4)).value_or(rules::Level::Yellow);
-  alert.status = alerts::alert_status_from_string(row.column_text(5)).value_or(alerts::AlertStatus::Open);
+  alert.status =
+      alerts::alert_status_from_string(row.column_text(5)).value_or(alerts::AlertStatus::Open);
   alert.dedup_key = row.column_text(6);
   alert.first_seen = row.column_int64(7);
   alert.last_seen = row.column_int64(8);
@@ -58,6 +83,13 @@ Alert read_alert(Statement& row) {
   alert.group_window_seconds = row.column_int64(12);
   return alert;
 }
+
+// A stored firing with the alert it belonged to before regrouping.
+struct StoredFiring {
+  std::int64_t row_id = 0;
+  std::optional<std::int64_t> alert_id;
+  Firing firing;
+};
 
 }  // namespace
 
@@ -70,49 +102,189 @@ std::int64_t AlertStore::now() const {
       .count();
 }
 
-MergeSummary AlertStore::merge(const std::vector<Firing>& firings, const std::string& result_set) {
+MergeSummary AlertStore::replace_firings(const std::string& school_id, std::int64_t from,
+                                         std::int64_t to, const std::vector<Firing>& firings,
+                                         const std::string& result_set) {
   MergeSummary summary;
   Transaction transaction(db_);
-  for (const Firing& firing : firings) {
-    std::optional<Alert> existing = find_matching(firing, result_set);
-    if (!existing) {
-      Alert alert = alerts::alert_from_firing(firing);
-      save(alert, result_set, true);
-      ++summary.new_alerts;
-      continue;
+  std::set<KeyRef> touched;
+
+  // What the span held before, keyed by identity.
+  using Identity = std::tuple<std::string, std::string, std::int64_t>;  // rule, dedup, time
+  std::map<Identity, std::int64_t> before;
+  {
+    Statement& query = db_.prepare(
+        "SELECT id, rule_id, dedup_key, event_time FROM firings WHERE result_set = ?1 AND "
+        "school_id = ?2 AND event_time BETWEEN ?3 AND ?4");
+    query.bind_text(1, result_set).bind_text(2, school_id).bind_int64(3, from).bind_int64(4, to);
+    while (query.step()) {
+      before[{query.column_text(1), query.column_text(2), query.column_int64(3)}] =
+          query.column_int64(0);
     }
-    Statement& seen = db_.prepare(
-        "INSERT INTO alert_firings(alert_id, event_time) VALUES (?1, ?2) "
-        "ON CONFLICT DO NOTHING");
-    seen.bind_int64(1, existing->id).bind_int64(2, firing.time).run();
-    const bool new_firing = db_.changes() > 0;
-    const Alert before = *existing;
-    alerts::merge_firing(*existing, firing, new_firing);
-    if (!new_firing && existing->evidence == before.evidence && existing->level == before.level &&
-        existing->first_seen == before.first_seen && existing->last_seen == before.last_seen) {
-      ++summary.unchanged;
-      continue;
-    }
-    save(*existing, result_set, false);
-    ++summary.merged;
   }
+
+  Statement& upsert = db_.prepare(
+      "INSERT INTO firings(result_set, school_id, rule_id, rule_version, dedup_key, event_time, "
+      "level, message, values_json, evidence_json, group_window) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "ON CONFLICT(result_set, school_id, rule_id, dedup_key, event_time) DO UPDATE SET "
+      "rule_version = excluded.rule_version, level = excluded.level, message = excluded.message, "
+      "values_json = excluded.values_json, evidence_json = excluded.evidence_json, "
+      "group_window = excluded.group_window "
+      "WHERE rule_version IS NOT excluded.rule_version OR level IS NOT excluded.level OR "
+      "message IS NOT excluded.message OR values_json IS NOT excluded.values_json OR "
+      "evidence_json IS NOT excluded.evidence_json OR group_window IS NOT excluded.group_window");
+  std::set<Identity> now_present;
+  for (const Firing& firing : firings) {
+    const Identity identity{firing.rule_id, firing.dedup_key, firing.time};
+    now_present.insert(identity);
+    upsert.bind_text(1, result_set).bind_text(2, school_id).bind_text(3, firing.rule_id);
+    upsert.bind_int64(4, firing.rule_version).bind_text(5, firing.dedup_key);
+    upsert.bind_int64(6, firing.time).bind_text(7, rules::to_string(firing.level));
+    upsert.bind_text(8, firing.message).bind_text(9, values_to_json(firing.values));
+    upsert.bind_text(10, evidence_to_json(firing.evidence));
+    upsert.bind_int64(11, firing.group_window_seconds).run();
+    upsert.reset();
+    if (db_.changes() > 0) {
+      touched.insert(KeyRef{firing.rule_id, firing.dedup_key});
+      if (!before.count(identity)) ++summary.new_firings;
+    }
+  }
+  Statement& remove = db_.prepare("DELETE FROM firings WHERE id = ?1");
+  for (const auto& [identity, row_id] : before) {
+    if (now_present.count(identity)) continue;
+    remove.bind_int64(1, row_id).run();
+    remove.reset();
+    touched.insert(KeyRef{std::get<0>(identity), std::get<1>(identity)});
+    ++summary.withdrawn_firings;
+  }
+  for (const KeyRef& key : touched) regroup(school_id, key, result_set, summary);
   transaction.commit();
   return summary;
 }
 
-std::optional<Alert> AlertStore::find_matching(const Firing& firing, const std::string& result_set) {
-  Statement& query = db_.prepare(
-      std::string("SELECT ") + kAlertColumns +
-      " FROM alerts WHERE result_set = ?1 AND rule_id = ?2 AND dedup_key = ?3 "
-      "AND first_seen - group_window <= ?4 AND last_seen + group_window >= ?4 "
-      "ORDER BY first_seen LIMIT 1");
-  query.bind_text(1, result_set).bind_text(2, firing.rule_id).bind_text(3, firing.dedup_key);
-  query.bind_int64(4, firing.time);
-  if (!query.step()) return std::nullopt;
-  Alert alert = read_alert(query);
-  query.reset();
-  load_evidence(alert);
-  return alert;
+void AlertStore::regroup(const std::string& school_id, const KeyRef& key,
+                         const std::string& result_set, MergeSummary& summary) {
+  std::vector<StoredFiring> stored;
+  {
+    Statement& query = db_.prepare(
+        "SELECT id, alert_id, rule_version, event_time, level, message, values_json, "
+        "evidence_json, group_window FROM firings WHERE result_set = ?1 AND school_id = ?2 AND "
+        "rule_id = ?3 AND dedup_key = ?4 ORDER BY event_time");
+    query.bind_text(1, result_set).bind_text(2, school_id).bind_text(3, key.rule_id);
+    query.bind_text(4, key.dedup_key);
+    while (query.step()) {
+      StoredFiring row;
+      row.row_id = query.column_int64(0);
+      row.alert_id = query.column_int64_or_null(1);
+      Firing& firing = row.firing;
+      firing.rule_id = key.rule_id;
+      firing.school_id = school_id;
+      firing.dedup_key = key.dedup_key;
+      firing.rule_version = static_cast<int>(query.column_int64(2));
+      firing.time = query.column_int64(3);
+      firing.level = rules::level_from_string(query.column_text(4)).value_or(rules::Level::Yellow);
+      firing.message = query.column_text(5);
+      firing.values = values_from_json(query.column_text(6));
+      firing.evidence = evidence_from_json(query.column_text(7));
+      firing.group_window_seconds = query.column_int64(8);
+      stored.push_back(std::move(row));
+    }
+  }
+  // Every alert of this key, including those about to lose their firings.
+  std::set<std::int64_t> previous_alerts;
+  {
+    Statement& query = db_.prepare(
+        "SELECT id FROM alerts WHERE result_set = ?1 AND school_id = ?2 AND rule_id = ?3 AND "
+        "dedup_key = ?4 AND withdrawn = 0");
+    query.bind_text(1, result_set).bind_text(2, school_id).bind_text(3, key.rule_id);
+    query.bind_text(4, key.dedup_key);
+    while (query.step()) previous_alerts.insert(query.column_int64(0));
+  }
+
+  std::vector<std::int64_t> times;
+  for (const StoredFiring& row : stored) times.push_back(row.firing.time);
+  const std::int64_t window = stored.empty() ? 0 : stored.back().firing.group_window_seconds;
+  std::set<std::int64_t> reused;
+  Statement& assign = db_.prepare("UPDATE firings SET alert_id = ?2 WHERE id = ?1");
+  for (const auto& [begin, end] : alerts::group_sessions(times, window)) {
+    std::vector<Firing> session;
+    std::optional<std::int64_t> keep;  // the oldest alert this session already had
+    for (std::size_t i = begin; i < end; ++i) {
+      session.push_back(stored[i].firing);
+      const auto& id = stored[i].alert_id;
+      if (id && previous_alerts.count(*id) && !reused.count(*id) && (!keep || *id < *keep)) {
+        keep = *id;
+      }
+    }
+    Alert alert = alerts::fold_session(session);
+    if (keep) {
+      alert.id = *keep;
+      reused.insert(*keep);
+      ++summary.updated_alerts;
+    } else {
+      ++summary.new_alerts;
+    }
+    write_alert(alert, result_set);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (stored[i].alert_id == alert.id) continue;
+      assign.bind_int64(1, stored[i].row_id).bind_int64(2, alert.id).run();
+      assign.reset();
+    }
+  }
+  Statement& withdraw =
+      db_.prepare("UPDATE alerts SET withdrawn = 1, updated_at = ?2 WHERE id = ?1");
+  Statement& unflag = db_.prepare("DELETE FROM alert_evidence WHERE alert_id = ?1");
+  for (const std::int64_t id : previous_alerts) {
+    if (reused.count(id)) continue;
+    withdraw.bind_int64(1, id).bind_int64(2, now()).run();
+    withdraw.reset();
+    unflag.bind_int64(1, id).run();
+    unflag.reset();
+    ++summary.withdrawn_alerts;
+  }
+}
+
+void AlertStore::write_alert(Alert& alert, const std::string& result_set) {
+  const std::int64_t at = now();
+  if (alert.id == 0) {
+    Statement& insert = db_.prepare(
+        "INSERT INTO alerts(result_set, rule_id, rule_version, school_id, level, status, "
+        "dedup_key, first_seen, last_seen, count, message, values_json, group_window, created_at, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
+    insert.bind_text(1, result_set).bind_text(2, alert.rule_id).bind_int64(3, alert.rule_version);
+    insert.bind_text(4, alert.school_id).bind_text(5, rules::to_string(alert.level));
+    insert.bind_text(6, alert.dedup_key).bind_int64(7, alert.first_seen);
+    insert.bind_int64(8, alert.last_seen).bind_int64(9, alert.count).bind_text(10, alert.message);
+    insert.bind_text(11, values_to_json(alert.values)).bind_int64(12, alert.group_window_seconds);
+    insert.bind_int64(13, at).run();
+    alert.id = db_.last_insert_rowid();
+  } else {
+    Statement& update = db_.prepare(
+        "UPDATE alerts SET rule_version = ?2, level = ?3, first_seen = ?4, last_seen = ?5, "
+        "count = ?6, message = ?7, values_json = ?8, group_window = ?9, updated_at = ?10 "
+        "WHERE id = ?1");
+    update.bind_int64(1, alert.id).bind_int64(2, alert.rule_version);
+    update.bind_text(3, rules::to_string(alert.level)).bind_int64(4, alert.first_seen);
+    update.bind_int64(5, alert.last_seen).bind_int64(6, alert.count).bind_text(7, alert.message);
+    update.bind_text(8, values_to_json(alert.values)).bind_int64(9, alert.group_window_seconds);
+    update.bind_int64(10, at).run();
+  }
+  replace_evidence(alert, result_set);
+}
+
+void AlertStore::replace_evidence(const Alert& alert, const std::string& result_set) {
+  db_.prepare("DELETE FROM alert_evidence_refs WHERE alert_id = ?1").bind_int64(1, alert.id).run();
+  Statement& insert =
+      db_.prepare("INSERT INTO alert_evidence_refs(alert_id, kind, ref) VALUES (?1, ?2, ?3)");
+  for (const EvidenceRef& ref : alert.evidence) {
+    insert.bind_int64(1, alert.id).bind_text(2, ref.kind).bind_text(3, ref.id).run();
+    insert.reset();
+  }
+  if (result_set == "live") {
+    db_.prepare("DELETE FROM alert_evidence WHERE alert_id = ?1").bind_int64(1, alert.id).run();
+    flag_records(alert);
+  }
 }
 
 void AlertStore::load_evidence(Alert& alert) {
@@ -120,42 +292,9 @@ void AlertStore::load_evidence(Alert& alert) {
       "SELECT kind, ref FROM alert_evidence_refs WHERE alert_id = ?1 ORDER BY kind, ref");
   query.bind_int64(1, alert.id);
   alert.evidence.clear();
-  while (query.step()) alert.evidence.push_back(EvidenceRef{query.column_text(0), query.column_text(1)});
-}
-
-void AlertStore::save(Alert& alert, const std::string& result_set, bool is_new) {
-  const std::int64_t at = now();
-  if (is_new) {
-    Statement& insert = db_.prepare(
-        "INSERT INTO alerts(result_set, rule_id, rule_version, school_id, level, status, "
-        "dedup_key, first_seen, last_seen, count, message, values_json, group_window, created_at, "
-        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
-    insert.bind_text(1, result_set).bind_text(2, alert.rule_id).bind_int64(3, alert.rule_version);
-    insert.bind_text(4, alert.school_id).bind_text(5, rules::to_string(alert.level));
-    insert.bind_text(6, alert.dedup_key).bind_int64(7, alert.first_seen).bind_int64(8, alert.last_seen);
-    insert.bind_int64(9, alert.count).bind_text(10, alert.message);
-    insert.bind_text(11, values_to_json(alert.values)).bind_int64(12, alert.group_window_seconds);
-    insert.bind_int64(13, at).run();
-    alert.id = db_.last_insert_rowid();
-    Statement& seen = db_.prepare("INSERT INTO alert_firings(alert_id, event_time) VALUES (?1, ?2)");
-    seen.bind_int64(1, alert.id).bind_int64(2, alert.first_seen).run();
-  } else {
-    Statement& update = db_.prepare(
-        "UPDATE alerts SET rule_version = ?2, level = ?3, first_seen = ?4, last_seen = ?5, "
-        "count = ?6, message = ?7, values_json = ?8, updated_at = ?9 WHERE id = ?1");
-    update.bind_int64(1, alert.id).bind_int64(2, alert.rule_version);
-    update.bind_text(3, rules::to_string(alert.level)).bind_int64(4, alert.first_seen);
-    update.bind_int64(5, alert.last_seen).bind_int64(6, alert.count).bind_text(7, alert.message);
-    update.bind_text(8, values_to_json(alert.values)).bind_int64(9, at).run();
+  while (query.step()) {
+    alert.evidence.push_back(EvidenceRef{query.column_text(0), query.column_text(1)});
   }
-  Statement& evidence = db_.prepare(
-      "INSERT INTO alert_evidence_refs(alert_id, kind, ref) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT DO NOTHING");
-  for (const EvidenceRef& ref : alert.evidence) {
-    evidence.bind_int64(1, alert.id).bind_text(2, ref.kind).bind_text(3, ref.id).run();
-    evidence.reset();
-  }
-  if (result_set == "live") flag_records(alert);
 }
 
 void AlertStore::flag_records(const Alert& alert) {
@@ -188,14 +327,15 @@ void AlertStore::flag_records(const Alert& alert) {
 
 std::vector<Alert> AlertStore::list(const AlertFilter& filter, const Zone& zone,
                                     const std::string& result_set) {
-  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE result_set = ?1";
+  std::string sql = std::string("SELECT ") + kAlertColumns +
+                    " FROM alerts WHERE result_set = ?1 AND withdrawn = 0";
   if (filter.status) sql += " AND status = ?2";
   if (filter.school_id) sql += " AND school_id = ?3";
   if (filter.rule_id) sql += " AND rule_id = ?4";
   if (filter.level) sql += " AND level = ?5";
   if (filter.from) sql += " AND last_seen >= ?6";
   if (filter.to) sql += " AND first_seen < ?7";
-  sql += " ORDER BY first_seen, rule_id, dedup_key, id";
+  sql += " ORDER BY first_seen, rule_id, school_id, dedup_key, id";
   Statement query = db_.prepare_uncached(sql);
   query.bind_text(1, result_set);
   if (filter.status) query.bind_text(2, alerts::to_string(*filter.status));

@@ -46,8 +46,11 @@ void load_rules(AppContext& app) {
 void evaluate_pending(AppContext& app, std::ostream& out) {
   RuleRunner runner(*app.db, *app.pack, app.registry, app.listed, app.config.zone);
   const RunSummary summary = runner.run_pending();
-  out << "rules: " << summary.schools << " schools evaluated, " << summary.firings << " firings, "
-      << summary.merged.new_alerts << " new alerts, " << summary.merged.merged << " updated\n";
+  out << "rules: " << summary.schools << " schools evaluated, " << summary.firings << " firings ("
+      << summary.merged.new_firings << " new, " << summary.merged.withdrawn_firings
+      << " withdrawn), alerts: " << summary.merged.new_alerts << " new, "
+      << summary.merged.updated_alerts << " updated, " << summary.merged.withdrawn_alerts
+      << " withdrawn\n";
 }
 
 }  // namespace sfmon

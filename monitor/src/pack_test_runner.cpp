@@ -255,23 +255,9 @@ std::vector<rules::Firing> evaluate(const rules::CompiledPack& pack, const CaseD
   return firings;
 }
 
-// Firings merged as AlertStore::merge does: same rule and dedup key within
-// the grouping window make one alert.
+// Firings grouped into alerts as the alert store groups them.
 std::vector<alerts::Alert> merge_like_alerts(std::vector<rules::Firing> firings) {
-  std::stable_sort(firings.begin(), firings.end(),
-                   [](const rules::Firing& a, const rules::Firing& b) { return a.time < b.time; });
-  std::vector<alerts::Alert> merged;
-  for (const rules::Firing& firing : firings) {
-    const auto it = std::find_if(merged.begin(), merged.end(), [&](const alerts::Alert& alert) {
-      return alerts::belongs_to(alert, firing);
-    });
-    if (it == merged.end()) {
-      merged.push_back(alerts::alert_from_firing(firing));
-    } else {
-      alerts::merge_firing(*it, firing, true);
-    }
-  }
-  return merged;
+  return alerts::group_firings(std::move(firings));
 }
 
 bool matches(const TestCaseDoc::Expectation& expected, const alerts::Alert& alert) {

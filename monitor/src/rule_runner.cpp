@@ -12,6 +12,14 @@ std::optional<Date> date_or_null(const std::optional<std::string>& text) {
   return parse_iso_date(*text);
 }
 
+void add(MergeSummary& total, const MergeSummary& more) {
+  total.new_firings += more.new_firings;
+  total.withdrawn_firings += more.withdrawn_firings;
+  total.new_alerts += more.new_alerts;
+  total.updated_alerts += more.updated_alerts;
+  total.withdrawn_alerts += more.withdrawn_alerts;
+}
+
 CounterpartyClass class_from_text(const std::string& text) {
   if (text == "person") return CounterpartyClass::Person;
   if (text == "organisation") return CounterpartyClass::Organisation;
@@ -59,12 +67,12 @@ RunSummary RuleRunner::run_pending() {
     Transaction transaction(db_);
     const School* school = registry_.find_school(school_id);
     if (school != nullptr) {
+      // A record at t can change firings in [t - H, t + H].
+      const std::int64_t from = span.from - horizon_;
+      const std::int64_t to = span.to + horizon_;
       const std::vector<rules::Firing> firings = evaluate(*school, span);
-      const MergeSummary merged = alerts.merge(firings);
+      add(summary.merged, alerts.replace_firings(school_id, from, to, firings));
       summary.firings += static_cast<int>(firings.size());
-      summary.merged.new_alerts += merged.new_alerts;
-      summary.merged.merged += merged.merged;
-      summary.merged.unchanged += merged.unchanged;
       for (const rules::Firing& firing : firings) ++summary.firings_per_rule[firing.rule_id];
       ++summary.schools;
     }
@@ -91,11 +99,8 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
     rules::FactInputs inputs = load_inputs(*school, from - horizon_, to + horizon_);
     const rules::SchoolFacts facts = rules::build_school_facts(*school, inputs, listed_, zone_);
     const std::vector<rules::Firing> firings = rules::evaluate_school(pack_, facts, {from, to});
-    const MergeSummary merged = alerts.merge(firings, result_set);
+    add(summary.merged, alerts.replace_firings(school->id, from, to, firings, result_set));
     summary.firings += static_cast<int>(firings.size());
-    summary.merged.new_alerts += merged.new_alerts;
-    summary.merged.merged += merged.merged;
-    summary.merged.unchanged += merged.unchanged;
     for (const rules::Firing& firing : firings) ++summary.firings_per_rule[firing.rule_id];
     ++summary.schools;
   }
@@ -103,8 +108,7 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
 }
 
 std::vector<rules::Firing> RuleRunner::evaluate(const School& school, const ChangedSpan& span) {
-  // A record at t can change firings in [t - H, t + H]; judging those needs
-  // the records in [t - 2H, t + 2H].
+  // Judging the firings in [t - H, t + H] needs the records in [t - 2H, t + 2H].
   rules::FactInputs inputs = load_inputs(school, span.from - 2 * horizon_, span.to + 2 * horizon_);
   const rules::SchoolFacts facts = rules::build_school_facts(school, inputs, listed_, zone_);
   return rules::evaluate_school(pack_, facts, {span.from - horizon_, span.to + horizon_});

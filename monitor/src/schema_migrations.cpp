@@ -215,12 +215,16 @@ CREATE INDEX alert_evidence_by_record ON alert_evidence(record_kind, record_id, 
 CREATE INDEX fee_records_by_account_time ON fee_records(receiving_account, paid_at_utc);
 )sql";
 
-// Version 3: alerts. An alert merges the firings of one rule and dedup key;
-// alert_firings remembers each merged firing's event time so re-evaluation
-// never counts one twice; alert_evidence_refs names evidence as the source
-// did (bank reference, fee_id, ACCOUNT:DATE). result_set keeps replays apart
-// from live alerts. evaluation_queue marks schools whose records changed,
-// committed with the records and cleared with the alerts they cause.
+// Version 3: alerts. Evaluation writes firings (one rule firing on one dedup
+// key at one event time); alerts are the firings of a rule and dedup key
+// grouped into sessions by the rule's grouping window. Re-evaluating a span
+// replaces its firings and regroups, so alerts are a function of the stored
+// records, not of arrival order. An alert whose firings all disappear (late
+// data showed it was wrong) is kept as withdrawn, never deleted.
+// alert_evidence_refs names evidence as the source did (bank reference,
+// fee_id, ACCOUNT:DATE). result_set keeps replays apart from live alerts.
+// evaluation_queue marks schools whose records changed, committed with the
+// records and cleared with the alerts they cause.
 constexpr const char* kAlerts = R"sql(
 CREATE TABLE alerts (
   id           INTEGER PRIMARY KEY,
@@ -233,22 +237,35 @@ CREATE TABLE alerts (
   dedup_key    TEXT    NOT NULL,
   first_seen   INTEGER NOT NULL,                 -- event time, UTC seconds
   last_seen    INTEGER NOT NULL,
-  count        INTEGER NOT NULL CHECK (count >= 1),
+  count        INTEGER NOT NULL CHECK (count >= 0),
   message      TEXT    NOT NULL,
   values_json  TEXT    NOT NULL,
   group_window INTEGER NOT NULL,                 -- seconds
+  withdrawn    INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
   created_at   INTEGER NOT NULL,
   updated_at   INTEGER NOT NULL,
   CHECK (first_seen <= last_seen)
 ) STRICT;
-CREATE INDEX alerts_by_key ON alerts(result_set, rule_id, dedup_key, first_seen);
-CREATE INDEX alerts_by_school ON alerts(result_set, school_id, first_seen);
+CREATE INDEX alerts_by_key ON alerts(result_set, school_id, rule_id, dedup_key);
+CREATE INDEX alerts_by_first_seen ON alerts(result_set, first_seen);
 
-CREATE TABLE alert_firings (
-  alert_id   INTEGER NOT NULL REFERENCES alerts(id),
-  event_time INTEGER NOT NULL,
-  PRIMARY KEY (alert_id, event_time)
-) STRICT, WITHOUT ROWID;
+CREATE TABLE firings (
+  id            INTEGER PRIMARY KEY,
+  result_set    TEXT    NOT NULL,
+  school_id     TEXT    NOT NULL,
+  rule_id       TEXT    NOT NULL,
+  rule_version  INTEGER NOT NULL,
+  dedup_key     TEXT    NOT NULL,
+  event_time    INTEGER NOT NULL,
+  level         TEXT    NOT NULL,
+  message       TEXT    NOT NULL,
+  values_json   TEXT    NOT NULL,
+  evidence_json TEXT    NOT NULL,
+  group_window  INTEGER NOT NULL,
+  alert_id      INTEGER REFERENCES alerts(id),
+  UNIQUE (result_set, school_id, rule_id, dedup_key, event_time)
+) STRICT;
+CREATE INDEX firings_by_school_time ON firings(result_set, school_id, event_time);
 
 CREATE TABLE alert_evidence_refs (
   alert_id INTEGER NOT NULL REFERENCES alerts(id),

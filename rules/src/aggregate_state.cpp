@@ -45,8 +45,8 @@ Value typed(double statistic, ValueType type) {
 // when its cache holds the whole window, except for the top rank, which its
 // range check excludes: that one is the maximum.
 double nearest_rank_quantile(const std::vector<double>& values, double q) {
-  using Set = acc::accumulator_set<double, acc::stats<acc::tag::min, acc::tag::max,
-                                                       acc::tag::tail_quantile<acc::left>>>;
+  using Set = acc::accumulator_set<
+      double, acc::stats<acc::tag::min, acc::tag::max, acc::tag::tail_quantile<acc::left>>>;
   const std::size_t n = values.size();
   Set set(acc::tag::tail<acc::left>::cache_size = n);
   for (double value : values) set(value);
@@ -223,9 +223,8 @@ Value SlidingAggregate::statistic_from_moments() const {
       __builtin_mul_overflow(moment1_, moment1_, &squared_sum)) {
     return statistic_by_boost();
   }
-  const long double variance =
-      static_cast<long double>(scaled - squared_sum) /
-      (static_cast<long double>(n) * static_cast<long double>(n));
+  const long double variance = static_cast<long double>(scaled - squared_sum) /
+                               (static_cast<long double>(n) * static_cast<long double>(n));
   return typed(static_cast<double>(std::sqrt(variance)), spec_->type);
 }
 

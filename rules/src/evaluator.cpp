@@ -45,7 +45,10 @@ class RuleEvaluation final : public AggregateSource {
  public:
   RuleEvaluation(const CompiledRule& rule, const CompiledPack& pack, const SchoolFacts& facts,
                  const TimeRange& range, std::vector<Firing>& firings)
-      : rule_(rule), facts_(facts), range_(range), firings_(firings),
+      : rule_(rule),
+        facts_(facts),
+        range_(range),
+        firings_(firings),
         context_(facts, pack.param_values) {
     aggregates_.reserve(rule.aggregates.size());
     for (const CompiledAggregate& spec : rule.aggregates) aggregates_.emplace_back(spec);
@@ -117,8 +120,9 @@ class RuleEvaluation final : public AggregateSource {
       for (std::uint32_t e = 0; e < entries_.size(); ++e) order[next[entries_[e].group]++] = e;
     }
     for (std::uint32_t g = 0; g < groups_.size(); ++g) {
-      evaluate_group(std::span<const std::uint32_t>(order).subspan(starts[g], starts[g + 1] - starts[g]),
-                     groups_.key(g));
+      evaluate_group(
+          std::span<const std::uint32_t>(order).subspan(starts[g], starts[g + 1] - starts[g]),
+          groups_.key(g));
     }
   }
 
@@ -242,10 +246,10 @@ class RuleEvaluation final : public AggregateSource {
   std::vector<SlidingAggregate> aggregates_;
   window::KeyGroups groups_;
   std::vector<Entry> entries_;
-  std::vector<char> flags_;  // per entry: stride = aggregates + 1
-  std::vector<Value> key_;   // scratch
-  std::vector<std::uint32_t> triggers_;        // scratch, per key
-  std::vector<EvaluationPoint> points_;        // scratch, per key
+  std::vector<char> flags_;              // per entry: stride = aggregates + 1
+  std::vector<Value> key_;               // scratch
+  std::vector<std::uint32_t> triggers_;  // scratch, per key
+  std::vector<EvaluationPoint> points_;  // scratch, per key
 };
 
 }  // namespace

@@ -83,8 +83,7 @@ const std::string& account_spelling(const SchoolAccount* own, const std::string&
   return own != nullptr ? own->number : given;
 }
 
-Fact bank_fact(const BankRecord& record, bool cancelled, const Context& context) {
-  Fact fact;
+void fill_bank_fact(const BankRecord& record, bool cancelled, const Context& context, Fact& fact) {
   fact.kind = FactKind::Bank;
   fact.time = record.booked_at.utc_seconds;
   fact.day = local_day(record.booked_at, context.zone);
@@ -114,7 +113,6 @@ Fact bank_fact(const BankRecord& record, bool cancelled, const Context& context)
     fact.counterparty_listed = true;
     fact.counterparty_list_reason = party->reason;
   }
-  return fact;
 }
 
 // The student's enrolment date from any record that gives one (the earliest
@@ -141,9 +139,8 @@ const FeeCatalogueEntry* catalogue_entry(const School& school, const FeeRecord& 
   return for_all;
 }
 
-Fact fee_fact(const FeeRecord& fee, const std::map<std::string, Date>& enrolled,
-              const fee_periods::TermCalendar& calendar, const Context& context) {
-  Fact fact;
+void fill_fee_fact(const FeeRecord& fee, const std::map<std::string, Date>& enrolled,
+                   const fee_periods::TermCalendar& calendar, const Context& context, Fact& fact) {
   fact.kind = FactKind::Fee;
   fact.time = fee.paid_at.utc_seconds;
   fact.day = local_day(fee.paid_at, context.zone);
@@ -181,25 +178,32 @@ Fact fee_fact(const FeeRecord& fee, const std::map<std::string, Date>& enrolled,
     fact.per = entry->per;
     fact.normalised_amount = fee_periods::normalise_fee(quantities, entry->per);
   }
-  return fact;
 }
 
-// Orders booked records by event: time, then account, then reference.
+// Orders booked records as their facts: time, then reference (the fact's
+// id), then account.
 bool record_before(const BankRecord* a, const BankRecord* b) {
-  return std::tie(a->booked_at.utc_seconds, a->account, a->bank_ref) <
-         std::tie(b->booked_at.utc_seconds, b->account, b->bank_ref);
+  return std::tie(a->booked_at.utc_seconds, a->bank_ref, a->account) <
+         std::tie(b->booked_at.utc_seconds, b->bank_ref, b->account);
+}
+
+bool fee_before(const FeeRecord* a, const FeeRecord* b) {
+  return std::tie(a->paid_at.utc_seconds, a->fee_id) < std::tie(b->paid_at.utc_seconds, b->fee_id);
 }
 
 // Among the records booked at a day's latest instant, the one that ended the
 // day: the one whose balance no other record continues from. Records with
 // equal times carry no order of their own, but their balances chain.
 const BankRecord* last_of_day(const std::vector<const BankRecord*>& latest) {
+  std::unordered_map<Fen, int> continued_from;  // balance before a record → how many
+  for (const BankRecord* record : latest) {
+    ++continued_from[*record->balance_after_fen - record->amount_fen];
+  }
   for (const BankRecord* candidate : latest) {
-    const bool continued = std::any_of(latest.begin(), latest.end(), [&](const BankRecord* other) {
-      return other != candidate && *other->balance_after_fen - other->amount_fen ==
-                                       *candidate->balance_after_fen;
-    });
-    if (!continued) return candidate;
+    const Fen after = *candidate->balance_after_fen;
+    const int own = candidate->amount_fen == 0 ? 1 : 0;  // a zero entry continues from itself
+    const auto it = continued_from.find(after);
+    if (it == continued_from.end() || it->second - own == 0) return candidate;
   }
   return latest.back();
 }
@@ -208,27 +212,28 @@ using DayBalances = std::map<std::int64_t, Fen>;  // local day → closing balan
 
 // Closing balances of the supervised accounts (registry spelling → day →
 // fen): statement closing balances, else the last balance_after of the day.
-std::map<std::string, DayBalances> supervised_balances(
-    const std::vector<const BankRecord*>& booked, const std::vector<StoredBalance>& balances,
-    const Context& context) {
+std::map<std::string, DayBalances> supervised_balances(const std::vector<const BankRecord*>& booked,
+                                                       const std::vector<StoredBalance>& balances,
+                                                       const Context& context) {
   std::map<std::string, DayBalances> result;
   const auto supervised = [&](const std::string& number) -> const SchoolAccount* {
     const SchoolAccount* account = context.own.find(normalise_account(number));
     return account != nullptr && account->role == AccountRole::Supervised ? account : nullptr;
   };
-  std::map<std::pair<std::string, std::int64_t>, std::vector<const BankRecord*>> latest;
+  std::map<std::pair<const SchoolAccount*, std::int64_t>, std::vector<const BankRecord*>> latest;
   for (const BankRecord* record : booked) {
+    if (!record->balance_after_fen) continue;
     const SchoolAccount* account = supervised(record->account);
-    if (account == nullptr || !record->balance_after_fen) continue;
+    if (account == nullptr) continue;
     std::vector<const BankRecord*>& day =
-        latest[{account->number, local_day(record->booked_at, context.zone)}];
+        latest[{account, local_day(record->booked_at, context.zone)}];
     if (!day.empty() && day.front()->booked_at.utc_seconds < record->booked_at.utc_seconds) {
       day.clear();
     }
     day.push_back(record);
   }
   for (const auto& [where, records] : latest) {
-    result[where.first][where.second] = *last_of_day(records)->balance_after_fen;
+    result[where.first->number][where.second] = *last_of_day(records)->balance_after_fen;
   }
   for (const StoredBalance& balance : balances) {  // a statement's balance wins
     if (const SchoolAccount* account = supervised(balance.account)) {
@@ -259,19 +264,39 @@ std::map<std::int64_t, Fen> combined_closing(const std::map<std::string, DayBala
   return combined;
 }
 
-// Facts sorted by (time, kind, id). A fact is large, so the sort moves
-// indices and each fact moves once.
-std::vector<Fact> in_event_order(std::vector<Fact> facts) {
-  std::vector<std::uint32_t> order(facts.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return std::tie(facts[a].time, facts[a].kind, facts[a].id) <
-           std::tie(facts[b].time, facts[b].kind, facts[b].id);
+// A supervised account's closing balance of one day, as a fact to be.
+struct BalanceEntry {
+  std::int64_t time = 0;
+  std::string id;  // "ACCOUNT:YYYY-MM-DD"
+  std::string account;
+  std::int64_t day = 0;
+  Fen closing = 0;
+};
+
+std::vector<BalanceEntry> balance_entries(const std::map<std::string, DayBalances>& balances,
+                                          const Zone& zone) {
+  std::vector<BalanceEntry> entries;
+  for (const auto& [number, closing] : balances) {
+    for (const auto& [day, fen] : closing) {
+      entries.push_back({end_of_local_day(day, zone),
+                         number + ":" + Date::from_days_since_epoch(day).to_string(), number, day,
+                         fen});
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const BalanceEntry& a, const BalanceEntry& b) {
+    return std::tie(a.time, a.id) < std::tie(b.time, b.id);
   });
-  std::vector<Fact> sorted;
-  sorted.reserve(facts.size());
-  for (std::uint32_t index : order) sorted.push_back(std::move(facts[index]));
-  return sorted;
+  return entries;
+}
+
+void fill_balance_fact(const BalanceEntry& entry, Fact& fact) {
+  fact.kind = FactKind::Balance;
+  fact.time = entry.time;
+  fact.day = entry.day;
+  fact.id = entry.id;
+  fact.account = entry.account;
+  fact.account_role = AccountRole::Supervised;
+  fact.amount = entry.closing;
 }
 
 }  // namespace
@@ -294,45 +319,60 @@ SchoolFacts build_school_facts(const School& school, const FactInputs& inputs,
   std::sort(booked.begin(), booked.end(), record_before);
   const std::vector<bool> cancelled = match_reversals(booked);
 
-  result.facts.reserve(booked.size() + inputs.fees.size());
-  // (account, day) → the day's debits, for the evidence of balance facts.
-  std::map<std::pair<std::string, std::int64_t>, std::vector<EvidenceRef>> debits_by_day;
-  for (std::size_t i = 0; i < booked.size(); ++i) {
-    Fact fact = bank_fact(*booked[i], cancelled[i], context);
-    if (fact.debit && fact.account_role == AccountRole::Supervised) {
-      debits_by_day[{fact.account, fact.day}].push_back({"bank", fact.id});
-    }
-    result.facts.push_back(std::move(fact));
-  }
-
+  std::vector<const FeeRecord*> fees;
+  fees.reserve(inputs.fees.size());
+  for (const FeeRecord& fee : inputs.fees) fees.push_back(&fee);
+  std::sort(fees.begin(), fees.end(), fee_before);
   const std::map<std::string, Date> enrolled = enrolment_dates(inputs.fees);
   const fee_periods::TermCalendar calendar(school.academic_calendar);
-  for (const FeeRecord& fee : inputs.fees) {
-    result.facts.push_back(fee_fact(fee, enrolled, calendar, context));
-  }
 
   const std::map<std::string, DayBalances> balances =
       supervised_balances(booked, inputs.balances, context);
-  for (const auto& [number, closing] : balances) {
-    for (const auto& [day, fen] : closing) {
-      Fact fact;
-      fact.kind = FactKind::Balance;
-      fact.time = end_of_local_day(day, zone);
-      fact.day = day;
-      fact.id = number + ":" + Date::from_days_since_epoch(day).to_string();
-      fact.account = number;
-      fact.account_role = AccountRole::Supervised;
-      fact.amount = fen;
-      if (auto it = debits_by_day.find({number, day}); it != debits_by_day.end()) {
-        fact.day_debits = it->second;
-        std::sort(fact.day_debits.begin(), fact.day_debits.end());
-      }
-      result.facts.push_back(std::move(fact));
-    }
-  }
+  const std::vector<BalanceEntry> balance_facts = balance_entries(balances, zone);
   if (!balances.empty()) result.supervised_closing = combined_closing(balances);
 
-  result.facts = in_event_order(std::move(result.facts));
+  // The three sorted sequences merge into (time, kind, id) order, each fact
+  // built in its final place: facts are large, and moving them again costs
+  // more than building them. A day's bank facts all come before its balance
+  // fact (same or earlier time, and bank sorts before balance), so the day's
+  // debits are known when the balance fact is made.
+  result.facts.reserve(booked.size() + fees.size() + balance_facts.size());
+  std::map<std::pair<std::string, std::int64_t>, std::vector<EvidenceRef>> debits_by_day;
+  std::size_t b = 0, f = 0, l = 0;
+  while (b < booked.size() || f < fees.size() || l < balance_facts.size()) {
+    const auto bank_key = [&] {
+      return std::make_tuple(booked[b]->booked_at.utc_seconds, FactKind::Bank,
+                             std::string_view(booked[b]->bank_ref));
+    };
+    const auto fee_key = [&] {
+      return std::make_tuple(fees[f]->paid_at.utc_seconds, FactKind::Fee,
+                             std::string_view(fees[f]->fee_id));
+    };
+    const auto balance_key = [&] {
+      return std::make_tuple(balance_facts[l].time, FactKind::Balance,
+                             std::string_view(balance_facts[l].id));
+    };
+    const bool bank_next = b < booked.size() && (f == fees.size() || bank_key() <= fee_key()) &&
+                           (l == balance_facts.size() || bank_key() <= balance_key());
+    const bool fee_next =
+        !bank_next && f < fees.size() && (l == balance_facts.size() || fee_key() <= balance_key());
+    Fact& fact = result.facts.emplace_back();
+    if (bank_next) {
+      fill_bank_fact(*booked[b], cancelled[b], context, fact);
+      ++b;
+      if (fact.debit && fact.account_role == AccountRole::Supervised) {
+        debits_by_day[{fact.account, fact.day}].push_back({"bank", fact.id});
+      }
+    } else if (fee_next) {
+      fill_fee_fact(*fees[f++], enrolled, calendar, context, fact);
+    } else {
+      fill_balance_fact(balance_facts[l++], fact);
+      if (auto it = debits_by_day.find({fact.account, fact.day}); it != debits_by_day.end()) {
+        fact.day_debits = std::move(it->second);
+        std::sort(fact.day_debits.begin(), fact.day_debits.end());
+      }
+    }
+  }
   return result;
 }
 

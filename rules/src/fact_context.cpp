@@ -113,6 +113,8 @@ Value FactContext::fact_field(FieldId id) const {
       return Value::boolean(fact.credit);
     case FieldId::RecordOwnTransfer:
       return Value::boolean(fact.own_transfer);
+    case FieldId::RecordSupervised:  // a fee fact's account is its receiving account
+      return Value::boolean(fact.account_role == AccountRole::Supervised);
     case FieldId::RecordTime:
     case FieldId::FeeTime:
       return Value::time(fact.time);

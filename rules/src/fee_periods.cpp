@@ -8,7 +8,9 @@
 namespace sfmon::rules::fee_periods {
 namespace {
 
-std::int64_t day_of(int year, int month, int day) { return Date{year, month, day}.days_since_epoch(); }
+std::int64_t day_of(int year, int month, int day) {
+  return Date{year, month, day}.days_since_epoch();
+}
 
 bool overlaps(const Term& term, std::int64_t start, std::int64_t end) {
   return term.start <= end && term.end >= start;
@@ -54,9 +56,9 @@ std::vector<Term> TermCalendar::terms_around(std::int64_t from, std::int64_t to)
   for (int year = first_year; year <= last_year; ++year) {
     for (const Term& fallback : {Term{day_of(year, 2, 1), day_of(year, 7, 31)},
                                  Term{day_of(year, 9, 1), day_of(year + 1, 1, 31)}}) {
-      const bool covered = std::any_of(
-          school_terms_.begin(), school_terms_.end(),
-          [&](const Term& own) { return overlaps(own, fallback.start, fallback.end); });
+      const bool covered =
+          std::any_of(school_terms_.begin(), school_terms_.end(),
+                      [&](const Term& own) { return overlaps(own, fallback.start, fallback.end); });
       if (!covered) terms.push_back(fallback);
     }
   }
@@ -72,8 +74,8 @@ std::int64_t TermCalendar::current_term_end(std::int64_t day) const {
     return term.start <= day && day <= term.end;
   });
   if (containing != terms.end()) return containing->end;
-  const auto next = std::find_if(terms.begin(), terms.end(),
-                                 [&](const Term& term) { return term.start > day; });
+  const auto next =
+      std::find_if(terms.begin(), terms.end(), [&](const Term& term) { return term.start > day; });
   // The default calendar leaves no gap longer than August, and terms_around
   // reaches a year past `day`, so a next term always exists.
   return next != terms.end() ? next->end : day;
@@ -81,9 +83,8 @@ std::int64_t TermCalendar::current_term_end(std::int64_t day) const {
 
 int TermCalendar::terms_overlapping(std::int64_t start, std::int64_t end) const {
   const std::vector<Term> terms = terms_around(start, end);
-  return static_cast<int>(std::count_if(terms.begin(), terms.end(), [&](const Term& term) {
-    return overlaps(term, start, end);
-  }));
+  return static_cast<int>(std::count_if(
+      terms.begin(), terms.end(), [&](const Term& term) { return overlaps(term, start, end); }));
 }
 
 std::optional<Fen> normalise_fee(const FeeQuantities& fee, FeePer per) {

@@ -14,7 +14,7 @@
 namespace sfmon::rules {
 
 // `booked` holds one school's booked records (no pending ones) in event order
-// (booked_at, then account, then reference); pointers are borrowed. Returns,
+// (booked_at, then reference, then account); pointers are borrowed. Returns,
 // per record, whether a reversal cancels it. Every reversal is itself
 // cancelled, also when its original is not found (it may lie before the
 // loaded history): a reversal never moves money to or from a party.

@@ -22,11 +22,11 @@
 namespace sfmon::rules {
 
 struct EvaluationPoint {
-  std::uint32_t fact = 0;    // index into SchoolFacts::facts: the "current record"
-  std::int64_t lo = 0;       // members with lo <= coordinate <= hi feed the aggregates
+  std::uint32_t fact = 0;  // index into SchoolFacts::facts: the "current record"
+  std::int64_t lo = 0;     // members with lo <= coordinate <= hi feed the aggregates
   std::int64_t hi = 0;
-  std::int64_t time = 0;     // the firing's time (UTC seconds)
-  bool has_window = false;   // window.* fields are set
+  std::int64_t time = 0;    // the firing's time (UTC seconds)
+  bool has_window = false;  // window.* fields are set
   WindowFields window;
 };
 

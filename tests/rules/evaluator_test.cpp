@@ -18,8 +18,12 @@ namespace {
 
 const Zone kShanghai{};
 
-std::int64_t utc(const char* text) { return parse_iso_instant(text, kShanghai)->utc_seconds; }
-std::int64_t day(const char* text) { return parse_iso_date(text)->days_since_epoch(); }
+std::int64_t utc(const char* text) {
+  return parse_iso_instant(text, kShanghai)->utc_seconds;
+}
+std::int64_t day(const char* text) {
+  return parse_iso_date(text)->days_since_epoch();
+}
 
 Fact bank_fact(const char* id, const char* when, Fen amount, const char* account = "A1",
                const char* counterparty = "X") {
@@ -89,13 +93,14 @@ class EvaluatorTest : public ::testing::Test {
   std::unique_ptr<CompiledPack> pack_;
 };
 
-const std::string kBigDebit = debit_rule("BIG",
-                                         "  key: [record.account]\n"
-                                         "  condition: -record.amount >= 50000.00\n"
-                                         "  message: \"{record.account} paid {-record.amount}\"\n"
-                                         "  escalate:\n"
-                                         "    - {level: orange, when: -record.amount >= 100000.00}\n"
-                                         "    - {level: red, when: -record.amount >= 500000.00}\n");
+const std::string kBigDebit =
+    debit_rule("BIG",
+               "  key: [record.account]\n"
+               "  condition: -record.amount >= 50000.00\n"
+               "  message: \"{record.account} paid {-record.amount}\"\n"
+               "  escalate:\n"
+               "    - {level: orange, when: -record.amount >= 100000.00}\n"
+               "    - {level: red, when: -record.amount >= 500000.00}\n");
 
 // ---- per-record rules -------------------------------------------------------------
 
@@ -151,8 +156,8 @@ TEST_F(EvaluatorTest, DedupTemplateAndMultiPartKeyAreRendered) {
                           "  dedup: \"{record.account}/{counterparty.key}/{record.day}\"\n"));
   ASSERT_EQ(firings.size(), 1u);
   EXPECT_EQ(firings[0].dedup_key, "A1/ACME/2024-10-08");
-  EXPECT_EQ(firings[0].values, (std::vector<std::pair<std::string, std::string>>{
-                                   {"key.1", "A1"}, {"key.2", "ACME"}}));
+  EXPECT_EQ(firings[0].values,
+            (std::vector<std::pair<std::string, std::string>>{{"key.1", "A1"}, {"key.2", "ACME"}}));
 }
 
 TEST_F(EvaluatorTest, DefaultKeyIsTheSchool) {
@@ -197,9 +202,10 @@ TEST_F(EvaluatorTest, FiringsAreOrderedByTimeThenRuleThenDedupKey) {
       debit_rule("R-B", "  key: [record.account]\n  condition: true\n  message: m\n") +
       debit_rule("R-A", "  key: [record.account]\n  condition: true\n  message: m\n");
   std::vector<std::string> order;
-  for (const Firing& firing : evaluate(rules)) order.push_back(firing.rule_id + "@" + firing.dedup_key);
-  EXPECT_EQ(order, (std::vector<std::string>{"R-A@A3", "R-B@A3", "R-A@A1", "R-A@A2", "R-B@A1",
-                                             "R-B@A2"}));
+  for (const Firing& firing : evaluate(rules))
+    order.push_back(firing.rule_id + "@" + firing.dedup_key);
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"R-A@A3", "R-B@A3", "R-A@A1", "R-A@A2", "R-B@A1", "R-B@A2"}));
 }
 
 // ---- balances and evidence ---------------------------------------------------------------
@@ -221,8 +227,9 @@ TEST_F(EvaluatorTest, BalanceFiringListsTheBalanceAndTheDaysDebits) {
       "  message: \"{balance.account} {balance.day} {balance.amount}\"\n");
   ASSERT_EQ(firings.size(), 1u);
   EXPECT_EQ(firings[0].message, "A1 2024-10-22 2900000.00");
-  EXPECT_EQ(firings[0].evidence, (std::vector<EvidenceRef>{
-                                     {"balance", "A1:2024-10-22"}, {"bank", "T1"}, {"bank", "T9"}}));
+  EXPECT_EQ(
+      firings[0].evidence,
+      (std::vector<EvidenceRef>{{"balance", "A1:2024-10-22"}, {"bank", "T1"}, {"bank", "T9"}}));
 }
 
 TEST_F(EvaluatorTest, EvidenceTriggerListsOnlyTheTriggeringRecord) {
@@ -246,8 +253,9 @@ TEST_F(EvaluatorTest, ClosingBalanceReadsTheLatestKnownDay) {
             bank_fact("T2", "2024-10-05T10:00:00", -100)};
   std::vector<std::string> fired;
   for (const Firing& firing :
-       evaluate(debit_rule("LOW", "  condition: closing_balance(record.day) < 1000.00\n"
-                                  "  message: m\n"))) {
+       evaluate(debit_rule("LOW",
+                           "  condition: closing_balance(record.day) < 1000.00\n"
+                           "  message: m\n"))) {
     fired.insert(fired.end(), firing.evidence.front().id);
   }
   EXPECT_EQ(fired, (std::vector<std::string>{"T1", "T2"})) << "no balance known before Oct 1";
@@ -270,6 +278,7 @@ TEST(FactContext, ReadsFieldsOfTheFactAndItsSchool) {
   EXPECT_TRUE(context.field(FieldId::CounterpartyPerson).truthy());
   EXPECT_EQ(context.field(FieldId::CounterpartyClass).text, "person");
   EXPECT_EQ(context.field(FieldId::AccountRole).text, "supervised");
+  EXPECT_TRUE(context.field(FieldId::RecordSupervised).truthy());
   EXPECT_EQ(context.field(FieldId::SchoolKind).text, "training");
   EXPECT_TRUE(context.field(FieldId::SchoolTraining).truthy());
   EXPECT_FALSE(context.field(FieldId::SchoolCompulsory).truthy());
@@ -310,7 +319,10 @@ TEST(FactContext, FeeFieldsReadTheirOptionalValues) {
   fee.amount = 360000;
   fee.months = 3.0;
   fee.per = FeePer::Month;
+  fee.account_role = AccountRole::Basic;
   context.set_fact(fee);
+  EXPECT_FALSE(context.field(FieldId::RecordSupervised).truthy());
+  EXPECT_EQ(context.field(FieldId::RecordSupervised).type, ValueType::Bool);
   EXPECT_EQ(context.field(FieldId::FeeId).text, "F1");
   EXPECT_EQ(context.field(FieldId::FeeMonths).number, 3.0);
   EXPECT_EQ(context.field(FieldId::FeePer).text, "month");

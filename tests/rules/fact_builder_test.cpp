@@ -13,8 +13,12 @@ const Zone kShanghai{};
 constexpr const char* kSupervised = "43050180123400000101";
 constexpr const char* kBasic = "43050180123400000102";
 
-std::int64_t day(const char* text) { return parse_iso_date(text)->days_since_epoch(); }
-Instant at(const char* text) { return *parse_iso_instant(text, kShanghai); }
+std::int64_t day(const char* text) {
+  return parse_iso_date(text)->days_since_epoch();
+}
+Instant at(const char* text) {
+  return *parse_iso_instant(text, kShanghai);
+}
 
 School make_school() {
   School school;
@@ -32,7 +36,8 @@ School make_school() {
   return school;
 }
 
-BankRecord bank(const char* ref, const char* booked_at, Fen amount, const char* name = "某某建设有限公司",
+BankRecord bank(const char* ref, const char* booked_at, Fen amount,
+                const char* name = "某某建设有限公司",
                 const char* counterparty_account = "6200000000000001",
                 const char* account = kSupervised) {
   BankRecord record;
@@ -284,8 +289,8 @@ TEST_F(FactBuilderTest, TermEndIsThatOfTheTermOfPayment) {
 }
 
 TEST_F(FactBuilderTest, TermEndFollowsTheSchoolsOwnCalendar) {
-  school_.academic_calendar = {{"2024-autumn", *parse_iso_date("2024-09-01"),
-                                *parse_iso_date("2025-01-17")}};
+  school_.academic_calendar = {
+      {"2024-autumn", *parse_iso_date("2024-09-01"), *parse_iso_date("2025-01-17")}};
   inputs_.fees = {fee("F1", "2024-08-26", 120000)};
   EXPECT_EQ(only(build(), "F1").term_end, day("2025-01-17"));
 }
@@ -337,7 +342,8 @@ TEST_F(FactBuilderTest, StatementClosingBalanceMakesABalanceFactAtTheDaysLastSec
 }
 
 TEST_F(FactBuilderTest, LastBalanceAfterOfTheDayIsTheClosingBalance) {
-  inputs_.bank = {bank("T2", "2024-10-22T15:00:00", -1000), bank("T1", "2024-10-22T09:00:00", -1000),
+  inputs_.bank = {bank("T2", "2024-10-22T15:00:00", -1000),
+                  bank("T1", "2024-10-22T09:00:00", -1000),
                   bank("T3", "2024-10-23T09:00:00", -1000)};
   inputs_.bank[0].balance_after_fen = 8000;
   inputs_.bank[1].balance_after_fen = 9000;

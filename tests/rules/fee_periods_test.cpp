@@ -7,7 +7,9 @@
 namespace sfmon::rules::fee_periods {
 namespace {
 
-std::int64_t day(const char* text) { return parse_iso_date(text)->days_since_epoch(); }
+std::int64_t day(const char* text) {
+  return parse_iso_date(text)->days_since_epoch();
+}
 
 AcademicTerm term(const char* name, const char* start, const char* end) {
   return {name, *parse_iso_date(start), *parse_iso_date(end)};

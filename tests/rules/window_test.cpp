@@ -21,7 +21,9 @@ namespace {
 
 const Zone kShanghai{};
 
-std::int64_t utc(const char* text) { return parse_iso_instant(text, kShanghai)->utc_seconds; }
+std::int64_t utc(const char* text) {
+  return parse_iso_instant(text, kShanghai)->utc_seconds;
+}
 
 Fact bank_fact(const char* id, const char* when, Fen amount, const char* counterparty = "X") {
   const Instant instant = *parse_iso_instant(when, kShanghai);
@@ -163,9 +165,8 @@ TEST_F(WindowTest, FollowingWindowSeesRecordsAfterTheTriggerUpToTheWidth) {
       "  where: record.credit\n  window: {following: 180d}\n"
       "  aggregates: {back: sum(-record.amount) where record.debit}\n"
       "  condition: back > 0\n  message: \"{record.id} {back} {window.start} {window.end}\"\n";
-  EXPECT_EQ(run(rule),
-            (std::vector<std::string>{"C1 90020.00 2024-09-05T00:00:00+08:00 "
-                                      "2025-03-04T00:00:00+08:00"}));
+  EXPECT_EQ(run(rule), (std::vector<std::string>{"C1 90020.00 2024-09-05T00:00:00+08:00 "
+                                                 "2025-03-04T00:00:00+08:00"}));
   EXPECT_EQ(evidence_ids(0), (std::vector<std::string>{"C1", "D1", "D2"}))
       << "same instant (D0) and past the width (D3) are out";
 }
@@ -182,9 +183,9 @@ TEST_F(WindowTest, TumblingDayIsTheLocalDayAcrossUtcMidnight) {
   facts_ = {bank_fact("T0", "2024-10-23T23:59:59", -100000000),
             bank_fact("T1", "2024-10-23T16:45:00Z", -80000000),
             bank_fact("T2", "2024-10-24T09:30:00", -120000000)};
-  EXPECT_EQ(run(kDayTotal), (std::vector<std::string>{
-                                "T2 2024-10-24 2000000.00 2024-10-24T00:00:00+08:00 "
-                                "2024-10-24T23:59:59+08:00"}));
+  EXPECT_EQ(run(kDayTotal),
+            (std::vector<std::string>{"T2 2024-10-24 2000000.00 2024-10-24T00:00:00+08:00 "
+                                      "2024-10-24T23:59:59+08:00"}));
   EXPECT_EQ(firings_[0].time, utc("2024-10-24T23:59:59"));
   EXPECT_EQ(evidence_ids(0), (std::vector<std::string>{"T1", "T2"}));
 }
@@ -219,8 +220,8 @@ CompiledAggregate spec(AggregateFunc func, ValueType type, double quantile = 0.5
   return aggregate;
 }
 
-Value brute_force(AggregateFunc func, const std::vector<AggregateMember>& members,
-                  std::int64_t lo, std::int64_t hi) {
+Value brute_force(AggregateFunc func, const std::vector<AggregateMember>& members, std::int64_t lo,
+                  std::int64_t hi) {
   std::int64_t count = 0;
   std::int64_t sum = 0;
   std::optional<std::int64_t> min, max;
@@ -256,10 +257,9 @@ TEST(SlidingAggregate, IncrementalValuesMatchARecountOfEveryWindow) {
   std::uniform_int_distribution<int> gap(0, 3), amount(-5, 5), width(0, 12), nulls(0, 9);
   for (AggregateFunc func : {AggregateFunc::Count, AggregateFunc::Sum, AggregateFunc::Min,
                              AggregateFunc::Max, AggregateFunc::Distinct}) {
-    const CompiledAggregate aggregate =
-        spec(func, func == AggregateFunc::Count || func == AggregateFunc::Distinct
-                       ? ValueType::Integer
-                       : ValueType::Money);
+    const CompiledAggregate aggregate = spec(
+        func, func == AggregateFunc::Count || func == AggregateFunc::Distinct ? ValueType::Integer
+                                                                              : ValueType::Money);
     SlidingAggregate sliding(aggregate);
     std::vector<AggregateMember> members;
     std::int64_t t = 0;
@@ -275,18 +275,18 @@ TEST(SlidingAggregate, IncrementalValuesMatchARecountOfEveryWindow) {
       sliding.slide(lo, hi);
       const Value expected = brute_force(func, members, lo, hi);
       const Value actual = sliding.value();
-      ASSERT_EQ(actual.type, expected.type) << "func " << static_cast<int>(func) << " [" << lo
-                                            << ", " << hi << "]";
-      ASSERT_EQ(actual.i, expected.i) << "func " << static_cast<int>(func) << " [" << lo << ", "
-                                      << hi << "]";
+      ASSERT_EQ(actual.type, expected.type)
+          << "func " << static_cast<int>(func) << " [" << lo << ", " << hi << "]";
+      ASSERT_EQ(actual.i, expected.i)
+          << "func " << static_cast<int>(func) << " [" << lo << ", " << hi << "]";
       if (hi == t + 5) break;
     }
   }
 }
 
 TEST(SlidingAggregate, EmptyWindowCountsZeroAndHasNoExtremesOrStatistics) {
-  for (AggregateFunc func : {AggregateFunc::Min, AggregateFunc::Mean, AggregateFunc::Stddev,
-                             AggregateFunc::Quantile}) {
+  for (AggregateFunc func :
+       {AggregateFunc::Min, AggregateFunc::Mean, AggregateFunc::Stddev, AggregateFunc::Quantile}) {
     const CompiledAggregate aggregate = spec(func, ValueType::Money);
     SlidingAggregate sliding(aggregate);
     sliding.add_member({5, 0, Value::money(1)});

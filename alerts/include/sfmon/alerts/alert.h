@@ -33,15 +33,22 @@ struct Alert {
   std::int64_t group_window_seconds = 86400;
 };
 
-// Whether `firing` belongs to `alert`: same rule and dedup key, and its event
-// time within the grouping window of the alert's seen span.
-bool belongs_to(const Alert& alert, const rules::Firing& firing);
+// Firings of one rule and dedup key form alerts as sessions: sorted by event
+// time, a new alert starts where the gap to the previous firing exceeds the
+// grouping window. A pure function of the set of firings, so the alerts of a
+// set of records do not depend on the order they arrived in.
+// `times` must be sorted; returns [begin, end) index ranges, one per alert.
+std::vector<std::pair<std::size_t, std::size_t>> group_sessions(
+    const std::vector<std::int64_t>& times, std::int64_t group_window_seconds);
 
-// Folds `firing` into `alert` (a firing seen before — same event time — adds
-// nothing but its evidence): count, first/last seen, the highest level, the
-// latest message and values.
-void merge_firing(Alert& alert, const rules::Firing& firing, bool new_firing);
+// One alert from the firings of a session (sorted by time, not empty): count,
+// first/last seen, the highest level, the latest firing's message, values and
+// rule version, and the union of the evidence. Status and id are left default.
+Alert fold_session(const std::vector<rules::Firing>& session);
 
-Alert alert_from_firing(const rules::Firing& firing);
+// All of the above for a batch of firings (any order, any schools): the
+// alerts they make, ordered by first seen, rule, school and dedup key. The
+// in-memory twin of AlertStore (monitor/alert_store.h), for pack tests.
+std::vector<Alert> group_firings(std::vector<rules::Firing> firings);
 
 }  // namespace sfmon::alerts

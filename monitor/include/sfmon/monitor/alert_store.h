@@ -1,8 +1,10 @@
 #pragma once
-// Alerts in SQLite. Firings merge into alerts by rule + dedup key within the
-// rule's grouping window; a firing already merged (same alert, same event
-// time) adds nothing, so re-evaluating the same records — after a re-read, a
-// late file or a restart — never duplicates or inflates an alert.
+// Alerts in SQLite. Evaluation hands over every firing of a school within a
+// span of event time; the store replaces the span's firings with them and
+// regroups the affected rule + dedup keys into alerts (alerts::group_sessions).
+// Re-evaluating the same records — after a re-read, a late file or a restart —
+// changes nothing; a late record that undoes a firing withdraws it, and an
+// alert left without firings is kept as withdrawn (hidden from lists).
 //
 // Result sets keep replays apart from live alerts: "live" is what the daemon
 // raises; a replay writes to "replay:N" and never touches live rows. Only live
@@ -30,9 +32,11 @@ struct AlertFilter {
 };
 
 struct MergeSummary {
+  int new_firings = 0;
+  int withdrawn_firings = 0;  // stored firings the records no longer produce
   int new_alerts = 0;
-  int merged = 0;     // firings folded into an existing alert (new or repeated)
-  int unchanged = 0;  // firings seen before: nothing changed
+  int updated_alerts = 0;
+  int withdrawn_alerts = 0;
 };
 
 class AlertStore {
@@ -41,10 +45,12 @@ class AlertStore {
   // Borrows `db` (schema at the latest version); not thread-safe.
   explicit AlertStore(SqliteDb& db, Clock clock = {});
 
-  // Merges `firings` into `result_set` in one transaction (a savepoint inside
-  // a caller's transaction).
-  MergeSummary merge(const std::vector<rules::Firing>& firings,
-                     const std::string& result_set = "live");
+  // Makes `firings` the firings of `school_id` with event time in [from, to]
+  // (UTC seconds) in `result_set`, and regroups the alerts they touch. One
+  // transaction (a savepoint inside a caller's transaction).
+  MergeSummary replace_firings(const std::string& school_id, std::int64_t from, std::int64_t to,
+                               const std::vector<rules::Firing>& firings,
+                               const std::string& result_set = "live");
 
   std::vector<alerts::Alert> list(const AlertFilter& filter, const Zone& zone,
                                   const std::string& result_set = "live");
@@ -53,10 +59,16 @@ class AlertStore {
   std::string begin_replay(const std::string& description);
 
  private:
-  std::optional<alerts::Alert> find_matching(const rules::Firing& firing,
-                                             const std::string& result_set);
+  struct KeyRef {
+    std::string rule_id;
+    std::string dedup_key;
+    friend auto operator<=>(const KeyRef&, const KeyRef&) = default;
+  };
+  void regroup(const std::string& school_id, const KeyRef& key, const std::string& result_set,
+               MergeSummary& summary);
   void load_evidence(alerts::Alert& alert);
-  void save(alerts::Alert& alert, const std::string& result_set, bool is_new);
+  void write_alert(alerts::Alert& alert, const std::string& result_set);
+  void replace_evidence(const alerts::Alert& alert, const std::string& result_set);
   void flag_records(const alerts::Alert& alert);
   std::int64_t now() const;
 
