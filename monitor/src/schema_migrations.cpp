@@ -301,6 +301,96 @@ CREATE TABLE evaluation_queue (
 CREATE INDEX evaluation_queue_by_school ON evaluation_queue(school_id);
 )sql";
 
+// Version 4: the daemon. Per-connector state for /metrics and the API;
+// lifecycle events already live in alert_events (version 3). Notices group a
+// school's open alerts per day; deliveries record every attempt on every
+// channel, and what finally failed stays in dead_letters. Silences mute
+// notifications (never alerts) for a school and rule until they end. API
+// tokens are stored as SHA-256 hashes only.
+constexpr const char* kDaemon = R"sql(
+CREATE TABLE connector_state (
+  source          TEXT    NOT NULL PRIMARY KEY,
+  last_attempt    INTEGER,
+  last_success    INTEGER,
+  last_error      TEXT    NOT NULL DEFAULT '',
+  last_error_at   INTEGER,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  records_read    INTEGER NOT NULL DEFAULT 0,
+  pages_read      INTEGER NOT NULL DEFAULT 0,
+  lag_seconds     INTEGER
+) STRICT;
+
+CREATE TABLE notices (
+  id          INTEGER PRIMARY KEY,
+  school_id   TEXT    NOT NULL,
+  day         TEXT    NOT NULL,                -- local day the notice covers
+  fingerprint TEXT    NOT NULL,                -- hash of the alerts and their state
+  subject     TEXT    NOT NULL,
+  text_body   TEXT    NOT NULL,
+  html_body   TEXT    NOT NULL,
+  alert_ids   TEXT    NOT NULL,                -- JSON array
+  created_at  INTEGER NOT NULL,
+  UNIQUE (school_id, day, fingerprint)
+) STRICT;
+
+CREATE TABLE deliveries (
+  id          INTEGER PRIMARY KEY,
+  notice_id   INTEGER REFERENCES notices(id),
+  alert_id    INTEGER REFERENCES alerts(id),
+  channel     TEXT    NOT NULL,                -- channel name from the config
+  recipient   TEXT    NOT NULL,
+  status      TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'dead')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error  TEXT    NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+
+CREATE TABLE dead_letters (
+  id          INTEGER PRIMARY KEY,
+  delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+  channel     TEXT    NOT NULL,
+  recipient   TEXT    NOT NULL,
+  payload     TEXT    NOT NULL,
+  error       TEXT    NOT NULL,
+  attempts    INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE silences (
+  id         INTEGER PRIMARY KEY,
+  school_id  TEXT    NOT NULL,                 -- '*' for every school
+  rule_id    TEXT    NOT NULL,                 -- '*' for every rule
+  reason     TEXT    NOT NULL CHECK (reason <> ''),
+  author     TEXT    NOT NULL CHECK (author <> ''),
+  starts_at  INTEGER NOT NULL,
+  ends_at    INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  CHECK (starts_at < ends_at)
+) STRICT;
+
+CREATE TABLE escalations (
+  alert_id   INTEGER NOT NULL REFERENCES alerts(id),
+  step       INTEGER NOT NULL,                 -- 1, 2, ... per alert
+  at         INTEGER NOT NULL,
+  from_level TEXT    NOT NULL,
+  to_level   TEXT    NOT NULL,
+  notified   TEXT    NOT NULL DEFAULT '',
+  PRIMARY KEY (alert_id, step)
+) STRICT;
+
+CREATE TABLE api_tokens (
+  id         INTEGER PRIMARY KEY,
+  user_name  TEXT    NOT NULL,
+  role       TEXT    NOT NULL CHECK (role IN ('supervisor', 'auditor', 'publisher', 'admin')),
+  token_sha256 TEXT  NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+)sql";
+
 SchemaVersionError too_new(SqliteDb& db, int found) {
   return SchemaVersionError(
       "database schema version " + std::to_string(found) + " is newer than this sfmon supports (" +
@@ -350,6 +440,8 @@ const std::vector<Migration>& schema_migrations() {
       {1, "base schema", kBaseSchema},
       {2, "promotion counts, alert evidence, fee account index", kEvidenceAndPromotions},
       {3, "alerts, their firings, evidence and events; replays; evaluation queue", kAlerts},
+      {4, "daemon: connector state, notices, deliveries, dead letters, silences, escalations, tokens",
+       kDaemon},
   };
   return steps;
 }
