@@ -42,9 +42,9 @@ Date required_date(const CliArgs& args, const std::string& name) {
 }
 
 // Whether two alerts of different result sets are the same alert: same rule
-// and dedup key, and seen spans within the grouping window of each other —
-// the test AlertStore::merge uses, so a key that alerted on two separate
-// occasions counts as two alerts.
+// and dedup key, and seen spans within the grouping window of each other (as
+// alerts::group_firings groups firings), so a key that alerted on two
+// separate occasions counts as two alerts.
 bool same_alert(const alerts::Alert& a, const alerts::Alert& b) {
   const std::int64_t window = std::max(a.group_window_seconds, b.group_window_seconds);
   return a.rule_id == b.rule_id && a.dedup_key == b.dedup_key &&

@@ -87,7 +87,8 @@ class RuleEvaluation final : public AggregateSource {
   void compute_key() {
     key_.clear();
     if (rule_.key.empty()) {
-      key_.push_back(Value::string(facts_.school != nullptr ? facts_.school->id : ""));
+      static const std::string kNoSchool;
+      key_.push_back(Value::string(facts_.school != nullptr ? facts_.school->id : kNoSchool));
       return;
     }
     for (const auto& part : rule_.key) key_.push_back(part->eval(context_));

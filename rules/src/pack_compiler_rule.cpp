@@ -181,6 +181,19 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
   rule.tags = doc.tags;
   rule.sources = fact_mask(doc.sources);
   rule.window = doc.window;
+  if (!doc.window.param.empty()) {
+    usage.params.insert(doc.window.param);
+    const auto symbol = pack.param_symbols.find(doc.window.param);
+    if (symbol == pack.param_symbols.end()) {
+      compiler.error(doc.window.where, "unknown parameter '$" + doc.window.param + "' as window length");
+    } else if (symbol->second.type != ValueType::Duration) {
+      compiler.error(doc.window.where, "window length '$" + doc.window.param +
+                                           "' must be a duration parameter, not " +
+                                           to_string(symbol->second.type));
+    } else {
+      rule.window.seconds = pack.param_values[static_cast<std::size_t>(symbol->second.slot)].i;
+    }
+  }
   rule.group_window_seconds = doc.group_window_seconds;
   rule.evidence_window = doc.evidence_window;
   rule.where_defined = doc.where_defined;

@@ -69,6 +69,9 @@ std::optional<WindowDoc> read_window(const Field& field, const ItemContext& cont
             value_where(*kind_field, context),
             "unknown tumbling window " + kind_of(kind_field->value) + " (only 'day' is supported)");
       }
+    } else if (kind_field->value.IsScalar() && kind_field->value.Scalar().rfind('$', 0) == 0) {
+      // A duration parameter, resolved by the compiler (deployments override it).
+      window.param = kind_field->value.Scalar().substr(1);
     } else if (auto seconds = read_duration(*kind_field, context)) {
       window.seconds = *seconds;
     }

@@ -16,8 +16,10 @@ EvaluationPoint sliding_point(const WindowDoc& window, std::uint32_t index, std:
   point.has_window = true;
   const std::int64_t width = window.seconds;
   if (window.kind == WindowKind::Following) {
-    point.lo = t + 1;
-    point.hi = t + width;
+    // [t, t + W): half-open like every window; a record exactly W later is
+    // not "within W", and one at the same instant (same date-only day) is.
+    point.lo = t;
+    point.hi = t + width - 1;
     point.window.start = t;
     point.window.end = t + width;
     return point;

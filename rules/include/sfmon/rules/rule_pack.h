@@ -54,6 +54,7 @@ enum class WindowKind { None, TumblingDay, Preceding, Following };
 struct WindowDoc {
   WindowKind kind = WindowKind::None;
   std::int64_t seconds = 0;  // Preceding / Following
+  std::string param;         // "$name": the length is that duration parameter's value
   bool closed = false;       // [t - W, t] instead of (t - W, t]
   bool exclude_current = false;  // [t - W, t): strictly earlier records
   SourceRef where;
