@@ -39,7 +39,13 @@ AppContext open_app(const std::optional<std::string>& config_path) {
 
 void load_rules(AppContext& app) {
   app.pack_paths = app.config.rules;
-  if (app.pack_paths.empty()) app.pack_paths.push_back(default_rule_pack_dir());
+  if (app.pack_paths.empty()) {
+    try {
+      app.pack_paths.push_back(default_rule_pack_dir());
+    } catch (const std::runtime_error& e) {
+      throw ConfigError({e.what()});
+    }
+  }
   app.pack = rules::load_pack(app.pack_paths, app.config.parameters);
 }
 

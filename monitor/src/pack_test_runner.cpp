@@ -135,6 +135,7 @@ struct CaseData {
   std::vector<BankRecord> bank;
   std::vector<FeeRecord> fees;
   std::vector<rules::StoredBalance> balances;
+  std::vector<rules::ListedParty> listed;
 };
 
 Registry case_registry(const TestCaseDoc& test, const std::string& source, FileSystem& files) {
@@ -231,7 +232,7 @@ std::vector<rules::StoredBalance> case_balances(const TestCaseDoc& test, const R
 
 std::vector<rules::Firing> evaluate(const rules::CompiledPack& pack, const CaseData& data,
                                     const Zone& zone) {
-  const std::vector<rules::ListedParty> listed;  // tests have no watchlist
+  const std::vector<rules::ListedParty>& listed = data.listed;
   std::vector<rules::Firing> firings;
   for (const School& school : data.registry.schools) {
     rules::FactInputs inputs;
@@ -392,6 +393,18 @@ std::string run_case(const TestCaseDoc& test, const std::vector<std::string>& ju
     data.bank = case_bank(test, source, data.registry, zone);
     data.fees = case_fees(test, source, data.registry, zone);
     data.balances = case_balances(test, data.registry);
+    for (const auto& row : test.watchlist) {
+      const auto field = [&](const char* name) {
+        const auto it = row.find(name);
+        return it == row.end() ? std::string() : it->second;
+      };
+      for (const auto& [column, value] : row) {
+        if (column != "name" && column != "account" && column != "reason") {
+          throw CaseError("watchlist: unknown column '" + column + "' (expected name, account, reason)");
+        }
+      }
+      data.listed.push_back(rules::ListedParty{field("name"), field("account"), field("reason")});
+    }
     std::unique_ptr<rules::CompiledPack> own;
     if (!test.parameters.empty()) own = rules::compile_pack(pack, test.parameters);
     firings = evaluate(own ? *own : base, data, zone);

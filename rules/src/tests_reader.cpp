@@ -148,7 +148,8 @@ std::optional<TestCaseDoc> read_test(const YAML::Node& item, const YamlSource& s
   const ItemContext context{source, problems, item_name("test", item["test"])};
   const MapFields fields(
       item,
-      {"test", "registry", "schools", "bank", "fees", "balances", "parameters", "expect", "rules"},
+      {"test", "registry", "schools", "bank", "fees", "balances", "watchlist", "parameters", "expect",
+       "rules"},
       context);
   TestCaseDoc test;
   test.where = source.at(item);
@@ -168,7 +169,10 @@ std::optional<TestCaseDoc> read_test(const YAML::Node& item, const YamlSource& s
   }
 
   const std::pair<const char*, std::vector<Row>*> tables[] = {
-      {"bank", &test.bank}, {"fees", &test.fees}, {"balances", &test.balances}};
+      {"bank", &test.bank},
+      {"fees", &test.fees},
+      {"balances", &test.balances},
+      {"watchlist", &test.watchlist}};
   for (const auto& [name, rows] : tables) {
     if (const Field* field = fields.find(name)) {
       if (auto values = read_rows(*field, context)) *rows = std::move(*values);

@@ -95,6 +95,7 @@ struct TestCaseDoc {
   std::vector<std::map<std::string, std::string>> bank;
   std::vector<std::map<std::string, std::string>> fees;
   std::vector<std::map<std::string, std::string>> balances;
+  std::vector<std::map<std::string, std::string>> watchlist;  // rows {name, account, reason}
   std::map<std::string, std::string> parameters;
   struct Expectation {
     std::string rule;
