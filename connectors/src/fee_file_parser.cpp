@@ -51,6 +51,8 @@ class FeeIdentityCheck {
 
 }  // namespace
 
+const std::vector<std::string_view>& fee_field_names() { return kFeeFields; }
+
 std::vector<FeeRecord> parse_fee_csv(std::string_view content, const std::string& file,
                                      const Zone& zone) {
   const std::vector<CsvRow> rows = read_csv(content, file);

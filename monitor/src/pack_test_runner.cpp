@@ -37,35 +37,10 @@ class CaseError : public std::runtime_error {
 // - a bank row without `currency` is CNY (the docs' examples leave it out);
 // - a bank, balance or fee row of an account or school that is not in the
 //   case's registry is an error, for the same reason as misspelt columns.
-constexpr std::array<std::string_view, 12> kBankColumns = {"txn_id",
-                                                           "account",
-                                                           "booked_at",
-                                                           "value_date",
-                                                           "amount",
-                                                           "currency",
-                                                           "counterparty_name",
-                                                           "counterparty_account",
-                                                           "counterparty_bank",
-                                                           "counterparty_type",
-                                                           "purpose",
-                                                           "balance_after"};
-constexpr std::array<std::string_view, 13> kFeeFields = {"fee_id",
-                                                         "school_id",
-                                                         "student_id",
-                                                         "paid_at",
-                                                         "amount",
-                                                         "fee_type",
-                                                         "grade",
-                                                         "period_start",
-                                                         "period_end",
-                                                         "hours",
-                                                         "receiving_account",
-                                                         "refund_of",
-                                                         "enrolled_at"};
 constexpr std::array<std::string_view, 3> kBalanceFields = {"account", "date", "amount"};
 
-template <std::size_t N>
-void check_columns(const std::vector<Row>& rows, const std::array<std::string_view, N>& known,
+template <typename Names>
+void check_columns(const std::vector<Row>& rows, const Names& known,
                    const std::string& table) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (const auto& [name, value] : rows[i]) {
@@ -156,7 +131,7 @@ Registry case_registry(const TestCaseDoc& test, const std::string& source, FileS
 std::vector<BankRecord> case_bank(const TestCaseDoc& test, const std::string& source,
                                   const Registry& registry, const Zone& zone) {
   if (test.bank.empty()) return {};
-  check_columns(test.bank, kBankColumns, "bank");
+  check_columns(test.bank, bank_csv_columns(), "bank");
   BankFile file;
   try {
     file = parse_bank_csv(bank_csv_text(test.bank), source, zone);
@@ -179,7 +154,7 @@ std::vector<BankRecord> case_bank(const TestCaseDoc& test, const std::string& so
 
 std::vector<FeeRecord> case_fees(const TestCaseDoc& test, const std::string& source,
                                  const Registry& registry, const Zone& zone) {
-  check_columns(test.fees, kFeeFields, "fees");
+  check_columns(test.fees, fee_field_names(), "fees");
   std::vector<FeeRecord> fees;
   for (std::size_t i = 0; i < test.fees.size(); ++i) {
     const std::string location = "fees row " + std::to_string(i + 1);

@@ -19,6 +19,9 @@ std::vector<FeeRecord> parse_fee_jsonl(std::string_view content, const std::stri
 std::vector<FeeRecord> parse_fee_file(std::string_view content, const std::string& file,
                                       const Zone& zone);
 
+// The fields of a fee record, in formats.md order.
+const std::vector<std::string_view>& fee_field_names();
+
 // Builds one record from named text fields (CSV cells, JSON values as text).
 // `location` (e.g. "line 7") is used in errors. Throws InputError.
 FeeRecord decode_fee_fields(const std::map<std::string, std::string>& fields,
