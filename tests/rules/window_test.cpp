@@ -156,19 +156,19 @@ TEST_F(WindowTest, EachKeyHasItsOwnWindow) {
 
 // ---- following -------------------------------------------------------------------
 
-TEST_F(WindowTest, FollowingWindowSeesRecordsAfterTheTriggerUpToTheWidth) {
+TEST_F(WindowTest, FollowingWindowIsHalfOpenFromTheTrigger) {
   facts_ = {bank_fact("C1", "2024-09-05", 50000000), bank_fact("D0", "2024-09-05", -1000),
-            bank_fact("D1", "2024-10-17", -9000000), bank_fact("D2", "2025-03-04", -2000),
-            bank_fact("D3", "2025-03-04T00:00:01", -4000)};
-  // 2025-03-04 is exactly 180 days after 2024-09-05.
+            bank_fact("D1", "2024-10-17", -9000000), bank_fact("D2", "2025-03-03T23:59:59", -2000),
+            bank_fact("D3", "2025-03-04", -4000)};
+  // 2025-03-04 is exactly 180 days after 2024-09-05: [t, t + 180d) ends just before it.
   const std::string rule =
       "  where: record.credit\n  window: {following: 180d}\n"
       "  aggregates: {back: sum(-record.amount) where record.debit}\n"
       "  condition: back > 0\n  message: \"{record.id} {back} {window.start} {window.end}\"\n";
-  EXPECT_EQ(run(rule), (std::vector<std::string>{"C1 90020.00 2024-09-05T00:00:00+08:00 "
+  EXPECT_EQ(run(rule), (std::vector<std::string>{"C1 90030.00 2024-09-05T00:00:00+08:00 "
                                                  "2025-03-04T00:00:00+08:00"}));
-  EXPECT_EQ(evidence_ids(0), (std::vector<std::string>{"C1", "D1", "D2"}))
-      << "same instant (D0) and past the width (D3) are out";
+  EXPECT_EQ(evidence_ids(0), (std::vector<std::string>{"C1", "D0", "D1", "D2"}))
+      << "the same day (D0) is in, exactly the width later (D3) is out";
 }
 
 // ---- tumbling day -------------------------------------------------------------------
