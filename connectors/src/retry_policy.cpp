@@ -46,8 +46,8 @@ RetryDecision RetryRun::after_failure(std::optional<Milliseconds> server_delay) 
   const RetrySettings& settings = policy_.settings();
   RetryDecision decision;
   if (attempts_ >= settings.max_attempts) {
-    decision.reason = "gave up after " + std::to_string(attempts_) +
-                      (attempts_ == 1 ? " attempt" : " attempts");
+    decision.reason =
+        "gave up after " + std::to_string(attempts_) + (attempts_ == 1 ? " attempt" : " attempts");
     return decision;
   }
   if (server_delay && *server_delay > settings.max_delay) {
@@ -59,8 +59,7 @@ RetryDecision RetryRun::after_failure(std::optional<Milliseconds> server_delay) 
   const Milliseconds delay =
       server_delay ? std::max(*server_delay, Milliseconds{0})
                    : Milliseconds{random_.uniform(policy_.ceiling(attempts_).count())};
-  const auto elapsed =
-      std::chrono::duration_cast<Milliseconds>(clock_.now() - started_) + delay;
+  const auto elapsed = std::chrono::duration_cast<Milliseconds>(clock_.now() - started_) + delay;
   if (elapsed > settings.max_elapsed) {
     decision.reason = "gave up after " + std::to_string(attempts_) +
                       " attempts: the next would start after the " +

@@ -19,10 +19,18 @@ constexpr const char* kOverview = R"(sfmon — private school financial risk mon
 Usage: sfmon COMMAND [options]      (sfmon COMMAND --help for its options)
 
 Commands:
+  serve         the daemon: connectors on schedule, rules, HTTP API (foreground)
+  tokens add|list  API bearer tokens (printed once, stored as hashes)
   run-once      one pull of every configured connector (files inboxes), then exit
   ingest        ad-hoc ingest of bank or fee files given on the command line
   records list  list stored bank and fee records, with filters
   alerts list   list live alerts, with filters
+  alerts ack|resolve|dismiss|comment ID --by USER
+                acknowledge, close or comment on an alert (kept in its history)
+  alerts show   one alert with its evidence and history
+  notify        one notification pass: escalate, build notices, send what is due
+  deadletters list  deliveries that failed for good
+  silence add|list  mute notifications about a school and rule until a time
   rules check   validate a rule pack (default: the bundled pack)
   rules test    run a rule pack's own test cases
   replay        re-evaluate stored history with a rule set (backtesting)
@@ -42,6 +50,9 @@ struct Command {
 
 std::vector<Command> commands() {
   return {
+      {"serve", kServeHelp, {{"config"}, {}, {}}, serve_command},
+      {"tokens add", kTokensAddHelp, {{"config", "user", "role"}, {}, {}}, tokens_add_command},
+      {"tokens list", kTokensListHelp, {{"config"}, {}, {}}, tokens_list_command},
       {"run-once", kRunOnceHelp, {{"config"}, {}, {}}, run_once_command},
       {"ingest", kIngestHelp, {{"config", "kind"}, {}, {}}, ingest_command},
       {"records list", kRecordsListHelp,
@@ -53,6 +64,21 @@ std::vector<Command> commands() {
       {"rules check", kRulesCheckHelp, {{}, {}, {}}, rules_check_command},
       {"rules test", kRulesTestHelp, {{}, {}, {}}, rules_test_command},
       {"replay", kReplayHelp, {{"config", "from", "to", "rules"}, {}, {"rules"}}, replay_command},
+      {"alerts ack", kAlertsAckHelp, {{"config", "by", "comment"}, {}, {}}, alerts_ack_command},
+      {"alerts resolve", kAlertsResolveHelp, {{"config", "by", "comment"}, {}, {}},
+       alerts_resolve_command},
+      {"alerts dismiss", kAlertsDismissHelp, {{"config", "by", "comment"}, {}, {}},
+       alerts_dismiss_command},
+      {"alerts comment", kAlertsCommentHelp, {{"config", "by", "comment"}, {}, {}},
+       alerts_comment_command},
+      {"alerts show", kAlertsShowHelp, {{"config", "format"}, {}, {}}, alerts_show_command},
+      {"notify", kNotifyHelp, {{"config"}, {}, {}}, notify_command},
+      {"deadletters list", kDeadLettersListHelp, {{"config", "format"}, {}, {}},
+       deadletters_list_command},
+      {"silence add", kSilenceAddHelp, {{"config", "school", "rule", "until", "reason", "by"}, {}, {}},
+       silence_add_command},
+      {"silence list", kSilenceListHelp, {{"config", "format"}, {"active"}, {}},
+       silence_list_command},
   };
 }
 

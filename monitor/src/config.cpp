@@ -2,11 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "config_notifications.h"
 
 namespace sfmon {
 namespace {
@@ -79,12 +82,73 @@ class ConfigReader {
     return value;
   }
 
+  // A whole number in [min, max] (page_limit, retries).
+  std::optional<int> bounded_int(const YAML::Node& node, const std::string& key, int min,
+                                 int max) {
+    auto text = scalar(node, key);
+    if (!text) return std::nullopt;
+    const bool digits =
+        !text->empty() && text->size() <= 9 && std::all_of(text->begin(), text->end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) != 0;
+        });
+    const int value = digits ? std::stoi(*text) : -1;
+    if (value < min || value > max) {
+      problem(node.Mark(), key + " must be a whole number from " + std::to_string(min) + " to " +
+                               std::to_string(max) + " (value '" + *text + "')");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // "200ms", "10s", "2m" (a bare number is seconds) in [min_ms, max_ms].
+  std::optional<int> duration_ms(const YAML::Node& node, const std::string& key, int min_ms,
+                                 int max_ms) {
+    auto text = scalar(node, key);
+    if (!text) return std::nullopt;
+    std::size_t digits = 0;
+    while (digits < text->size() && std::isdigit(static_cast<unsigned char>((*text)[digits]))) {
+      ++digits;
+    }
+    const std::string unit = text->substr(digits);
+    const long long scale =
+        unit.empty() || unit == "s" ? 1000 : unit == "ms" ? 1 : unit == "m" ? 60'000 : 0;
+    const long long value =
+        digits == 0 || digits > 7 ? -1 : std::stoll(text->substr(0, digits)) * scale;
+    if (scale == 0 || value < min_ms || value > max_ms) {
+      problem(node.Mark(), key + " must be a duration from " + std::to_string(min_ms) + "ms to " +
+                               std::to_string(max_ms / 1000) + "s, like 500ms, 10s or 1m (value '" +
+                               *text + "')");
+      return std::nullopt;
+    }
+    return static_cast<int>(value);
+  }
+
+  // The fee-http connector's paging, timeout and retry settings.
+  void read_http_tuning(const YAML::Node& node, ConnectorConfig& connector) {
+    if (node["page_limit"]) {
+      connector.page_limit =
+          bounded_int(node["page_limit"], "page_limit", 1, 10'000).value_or(connector.page_limit);
+    }
+    if (node["timeout"]) {
+      connector.timeout_ms =
+          duration_ms(node["timeout"], "timeout", 10, 600'000).value_or(connector.timeout_ms);
+    }
+    if (node["retries"]) {
+      connector.retries = bounded_int(node["retries"], "retries", 0, 20).value_or(connector.retries);
+    }
+    if (node["backoff"]) {
+      connector.backoff_ms =
+          duration_ms(node["backoff"], "backoff", 1, 600'000).value_or(connector.backoff_ms);
+    }
+  }
+
   void read_connector(const YAML::Node& node, Config& config, std::set<std::string>& names) {
     if (!node.IsMap()) {
       problem(node.Mark(), "a connector must be a map");
       return;
     }
-    check_keys(node, {"name", "type", "path", "archive", "quarantine", "url", "token_env", "interval"},
+    check_keys(node, {"name", "type", "path", "archive", "quarantine", "url", "token_env", "interval",
+                      "page_limit", "timeout", "retries", "backoff"},
                "connector");
     ConnectorConfig connector;
     if (!node["name"]) {
@@ -120,7 +184,13 @@ class ConfigReader {
         }
       }
       if (node["token_env"]) connector.token_env = scalar(node["token_env"], "token_env").value_or("");
+      read_http_tuning(node, connector);
     } else {
+      for (const char* key : {"page_limit", "timeout", "retries", "backoff"}) {
+        if (node[key]) {
+          problem(node[key].Mark(), std::string(key) + " applies to fee-http connectors only");
+        }
+      }
       if (!node["path"]) {
         problem(node.Mark(), "files connector needs a 'path' (the inbox folder)");
       } else if (auto path = scalar(node["path"], "path")) {
@@ -148,7 +218,7 @@ class ConfigReader {
       throw ConfigError(problems_);
     }
     check_keys(root, {"database", "registry", "watchlist", "rules", "parameters", "connectors", "api",
-                      "timezone"},
+                      "timezone", "escalation", "notifications"},
                "the config");
     if (!root["database"]) {
       problems_.push_back(file_ + ":1:1: 'database' is required");
@@ -208,6 +278,15 @@ class ConfigReader {
       } else {
         config.zone = Zone{name, 480};
       }
+    }
+    const ConfigProblemSink sink = [this](const YAML::Mark& mark, const std::string& message) {
+      problem(mark, message);
+    };
+    if (const YAML::Node escalation = root["escalation"]) {
+      read_escalation_config(escalation, config.escalation, sink);
+    }
+    if (const YAML::Node notifications = root["notifications"]) {
+      read_notifications_config(notifications, config.notifications, sink);
     }
     if (!problems_.empty()) throw ConfigError(problems_);
     return config;

@@ -49,7 +49,11 @@ FileOutcome IngestPipeline::ingest_content(const std::string& path, const std::s
                                            RecordKind kind, const std::string& source) {
   FileOutcome outcome;
   outcome.path = path;
-  const FileOrigin origin{source, path, sha256_hex(content), to_string(kind)};
+  FileOrigin origin{source, path, sha256_hex(content), to_string(kind), ""};
+  if (kind == RecordKind::Fee) {
+    const auto first = content.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    origin.format = first != std::string::npos && content[first] == '{' ? "jsonl" : "csv";
+  }
   try {
     if (store_.has_ingested(origin.sha256, origin.kind)) {
       outcome.verdict = FileVerdict::Duplicate;
@@ -70,7 +74,7 @@ FileOutcome IngestPipeline::ingest_content(const std::string& path, const std::s
       outcome.warnings = file.warnings;
       Transaction transaction(db_);
       outcome.result = store_.store_bank_file(file, origin);
-      mark_for_evaluation(file);
+      EvaluationQueue(db_).mark(file, registry_, zone_);
       transaction.commit();
     } else {
       std::vector<FeeRecord> records;
@@ -84,7 +88,7 @@ FileOutcome IngestPipeline::ingest_content(const std::string& path, const std::s
       outcome.warnings = registry_warnings(records);
       Transaction transaction(db_);
       outcome.result = store_.store_fee_records(records, origin);
-      mark_for_evaluation(records);
+      EvaluationQueue(db_).mark(records, registry_);
       transaction.commit();
     }
     outcome.verdict = FileVerdict::Accepted;
@@ -118,43 +122,6 @@ std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& conn
     outcomes.push_back(std::move(outcome));
   }
   return outcomes;
-}
-
-void IngestPipeline::mark_for_evaluation(const BankFile& file) {
-  std::map<std::string, ChangedSpan> spans;
-  for (const BankStatement& statement : file.statements) {
-    const School* school = registry_.find_account_owner(statement.account);
-    if (school == nullptr) continue;  // judged once the account is registered
-    for (const BankRecord& record : statement.records) {
-      const std::int64_t t = record.booked_at.utc_seconds;
-      auto [it, inserted] = spans.try_emplace(school->id, ChangedSpan{t, t});
-      it->second.from = std::min(it->second.from, t);
-      it->second.to = std::max(it->second.to, t);
-    }
-    // A statement's balances matter to balance rules even without entries.
-    for (const auto* balance : {&statement.opening, &statement.closing}) {
-      if (!*balance) continue;
-      const std::int64_t t = instant_from_date((*balance)->date, zone_).utc_seconds;
-      auto [it, inserted] = spans.try_emplace(school->id, ChangedSpan{t, t});
-      it->second.from = std::min(it->second.from, t);
-      it->second.to = std::max(it->second.to, t + 86399);
-    }
-  }
-  EvaluationQueue queue(db_);
-  for (const auto& [school_id, span] : spans) queue.mark(school_id, span);
-}
-
-void IngestPipeline::mark_for_evaluation(const std::vector<FeeRecord>& records) {
-  std::map<std::string, ChangedSpan> spans;
-  for (const FeeRecord& record : records) {
-    if (registry_.find_school(record.school_id) == nullptr) continue;
-    const std::int64_t t = record.paid_at.utc_seconds;
-    auto [it, inserted] = spans.try_emplace(record.school_id, ChangedSpan{t, t});
-    it->second.from = std::min(it->second.from, t);
-    it->second.to = std::max(it->second.to, t);
-  }
-  EvaluationQueue queue(db_);
-  for (const auto& [school_id, span] : spans) queue.mark(school_id, span);
 }
 
 std::vector<Warning> IngestPipeline::registry_warnings(const BankFile& file) const {

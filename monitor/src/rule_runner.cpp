@@ -34,6 +34,44 @@ void EvaluationQueue::mark(const std::string& school_id, const ChangedSpan& span
   insert.bind_text(1, school_id).bind_int64(2, span.from).bind_int64(3, span.to).run();
 }
 
+namespace {
+
+void widen(std::map<std::string, ChangedSpan>& spans, const std::string& school_id,
+           std::int64_t from, std::int64_t to) {
+  auto [it, inserted] = spans.try_emplace(school_id, ChangedSpan{from, to});
+  it->second.from = std::min(it->second.from, from);
+  it->second.to = std::max(it->second.to, to);
+}
+
+}  // namespace
+
+void EvaluationQueue::mark(const BankFile& file, const Registry& registry, const Zone& zone) {
+  std::map<std::string, ChangedSpan> spans;
+  for (const BankStatement& statement : file.statements) {
+    const School* school = registry.find_account_owner(statement.account);
+    if (school == nullptr) continue;
+    for (const BankRecord& record : statement.records) {
+      widen(spans, school->id, record.booked_at.utc_seconds, record.booked_at.utc_seconds);
+    }
+    // A statement's balances matter to balance rules even without entries.
+    for (const auto* balance : {&statement.opening, &statement.closing}) {
+      if (!*balance) continue;
+      const std::int64_t start = instant_from_date((*balance)->date, zone).utc_seconds;
+      widen(spans, school->id, start, start + kDay - 1);
+    }
+  }
+  for (const auto& [school_id, span] : spans) mark(school_id, span);
+}
+
+void EvaluationQueue::mark(const std::vector<FeeRecord>& records, const Registry& registry) {
+  std::map<std::string, ChangedSpan> spans;
+  for (const FeeRecord& record : records) {
+    if (registry.find_school(record.school_id) == nullptr) continue;
+    widen(spans, record.school_id, record.paid_at.utc_seconds, record.paid_at.utc_seconds);
+  }
+  for (const auto& [school_id, span] : spans) mark(school_id, span);
+}
+
 std::map<std::string, ChangedSpan> EvaluationQueue::pending() {
   std::map<std::string, ChangedSpan> spans;
   Statement& query = db_.prepare(

@@ -389,6 +389,28 @@ CREATE TABLE api_tokens (
   created_at INTEGER NOT NULL,
   revoked_at INTEGER
 ) STRICT;
+
+-- The webhook form of a notice (JSON), built with its text and HTML.
+ALTER TABLE notices ADD COLUMN json_body TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX notices_by_school ON notices(school_id, id);
+
+-- Escalation raises alerts.level; regrouping (a new firing joining the
+-- alert) rewrites the level from the firings. An escalated alert never
+-- drops below the level its last escalation step gave it.
+CREATE TRIGGER alerts_keep_escalated_level AFTER UPDATE OF level ON alerts
+WHEN EXISTS (SELECT 1 FROM escalations WHERE alert_id = NEW.id)
+BEGIN
+  UPDATE alerts
+     SET level = (SELECT to_level FROM escalations WHERE alert_id = NEW.id
+                  ORDER BY step DESC LIMIT 1)
+   WHERE id = NEW.id
+     AND (CASE NEW.level WHEN 'blue' THEN 0 WHEN 'yellow' THEN 1 WHEN 'orange' THEN 2 ELSE 3 END)
+       < (SELECT CASE to_level WHEN 'blue' THEN 0 WHEN 'yellow' THEN 1 WHEN 'orange' THEN 2
+                 ELSE 3 END
+            FROM escalations WHERE alert_id = NEW.id ORDER BY step DESC LIMIT 1);
+END;
+
+CREATE INDEX deliveries_by_notice ON deliveries(notice_id);
 )sql";
 
 SchemaVersionError too_new(SqliteDb& db, int found) {

@@ -1,9 +1,12 @@
 #include "sfmon_process.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +103,59 @@ std::vector<std::string> files_in(const std::string& dir) {
 
 void copy_tree(const std::string& from, const std::string& to) {
   fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+SfmonProcess::SfmonProcess(const std::vector<std::string>& args, const std::string& log_path) {
+  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (log_fd < 0) throw std::runtime_error("cannot open " + log_path);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::dup2(log_fd, 1);
+    ::dup2(log_fd, 2);
+    ::close(log_fd);
+    std::vector<char*> argv;
+    std::string binary = SFMON_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copies = args;
+    for (std::string& arg : copies) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  ::close(log_fd);
+  pid_ = pid;
+}
+
+SfmonProcess::~SfmonProcess() {
+  if (!reaped_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void SfmonProcess::send_signal(int signal) const {
+  if (!reaped_) ::kill(pid_, signal);
+}
+
+int SfmonProcess::wait_exit(int timeout_ms) {
+  for (int waited = 0; !reaped_; waited += 20) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      reaped_ = true;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (waited >= timeout_ms) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return exit_code_;
+}
+
+std::unique_ptr<SfmonProcess> start_sfmon(const std::vector<std::string>& args,
+                                          const std::string& log_path) {
+  return std::make_unique<SfmonProcess>(args, log_path);
 }
 
 }  // namespace sfmon::e2e

@@ -46,6 +46,11 @@ struct Notice {
 // Items are listed highest level first, then by first seen and id.
 Notice build_notice(const NoticeInput& input);
 
+// The notice sent to the next recipient when a red alert is still not
+// acknowledged: `input` holds that one alert; `reason` (one line) says how
+// long it waited, and heads both bodies. The subject starts 【预警升级】.
+Notice build_escalation_notice(const NoticeInput& input, const std::string& reason);
+
 // The `state` of build_notice for these alerts, in any order.
 std::string notice_state(const std::vector<Alert>& alerts);
 

@@ -64,16 +64,18 @@ class HttpTransport {
 
 // One connection per request (no keep-alive), Poco::Net HTTPClientSession or
 // HTTPSClientSession. https verifies the server certificate against the
-// system's CA store. Redirects are not followed. Not thread-safe: one per
-// thread.
+// system's CA store (OpenSSL's default paths, so SSL_CERT_FILE and
+// SSL_CERT_DIR apply). Redirects are not followed. Holds no state: one
+// instance may serve several threads.
 class PocoHttpTransport final : public HttpTransport {
  public:
   HttpResponse get(const HttpRequest& request) override;
 };
 
 // The wait a Retry-After header asks for: delta-seconds ("120") or an
-// HTTP-date, relative to `now`. nullopt when the value is neither; a date in
-// the past is a wait of zero.
+// HTTP-date in IMF-fixdate form ("Wed, 21 Oct 2015 07:28:00 GMT"), relative
+// to `now`. nullopt when the value is neither (the obsolete RFC 850 and
+// asctime forms included); a date in the past is a wait of zero.
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now);
 

@@ -68,10 +68,10 @@ struct RetryContext {
 };
 
 struct RetrySettings {
-  int max_attempts = 4;                // including the first; at least 1
-  Milliseconds base_delay{500};        // the first retry waits up to this
-  Milliseconds max_delay{30'000};      // cap of one wait, also of a server's Retry-After
-  Milliseconds max_elapsed{120'000};   // an operation gives up once its next wait would end later
+  int max_attempts = 4;               // including the first; at least 1
+  Milliseconds base_delay{500};       // the first retry waits up to this
+  Milliseconds max_delay{30'000};     // cap of one wait, also of a server's Retry-After
+  Milliseconds max_elapsed{120'000};  // an operation gives up once its next wait would end later
 };
 
 // Empty when `settings` is usable, else what is wrong (one line).

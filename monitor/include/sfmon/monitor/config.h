@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sfmon/model/time.h"
+#include "sfmon/monitor/notification_config.h"
 
 namespace sfmon {
 
@@ -25,6 +26,11 @@ struct ConnectorConfig {
   std::string url;         // fee-http
   std::string token_env;   // fee-http: environment variable holding the bearer token
   int interval_seconds = 60;
+  // fee-http only (config keys page_limit, timeout, retries, backoff).
+  int page_limit = 500;     // records asked for per page
+  int timeout_ms = 10'000;  // connect, send and receive, each
+  int retries = 3;          // retries of a page after its first attempt
+  int backoff_ms = 500;     // the first retry waits up to this, doubling (full jitter)
 };
 
 struct Config {
@@ -38,6 +44,8 @@ struct Config {
   std::vector<ConnectorConfig> connectors;
   std::string api_listen = "127.0.0.1:8080";
   Zone zone;
+  EscalationConfig escalation;         // defaults: blue 72h, yellow 24h, orange 8h, red 2h
+  NotificationsConfig notifications;  // default: no channels, nothing is sent
 };
 
 // Every problem, as "file:line:column: message", collected before throwing.

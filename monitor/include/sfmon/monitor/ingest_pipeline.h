@@ -51,8 +51,6 @@ class IngestPipeline {
                              const std::string& source);
   std::vector<Warning> registry_warnings(const BankFile& file) const;
   std::vector<Warning> registry_warnings(const std::vector<FeeRecord>& records) const;
-  void mark_for_evaluation(const BankFile& file);
-  void mark_for_evaluation(const std::vector<FeeRecord>& records);
 
   FileSystem& fs_;
   SqliteDb& db_;

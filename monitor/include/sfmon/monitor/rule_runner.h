@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "sfmon/model/bank_record.h"
+#include "sfmon/model/fee_record.h"
 #include "sfmon/model/registry.h"
 #include "sfmon/monitor/alert_store.h"
 #include "sfmon/monitor/sqlite_db.h"
@@ -35,6 +37,10 @@ class EvaluationQueue {
   explicit EvaluationQueue(SqliteDb& db) : db_(db) {}
   // Call inside the transaction that stores the records.
   void mark(const std::string& school_id, const ChangedSpan& span);
+  // The spans of event time `file` / `records` touch, per registered school
+  // (records of unregistered accounts or schools are judged once registered).
+  void mark(const BankFile& file, const Registry& registry, const Zone& zone);
+  void mark(const std::vector<FeeRecord>& records, const Registry& registry);
   // Pending marks per school, merged into one span each.
   std::map<std::string, ChangedSpan> pending();
   void clear(const std::string& school_id);

@@ -1,0 +1,146 @@
+#pragma once
+// The daemon's work loop. ConnectorSchedule decides when each connector runs
+// (pure, clock injected); IngestWorker is the one thread that pulls,
+// ingests, evaluates and reloads, owning the AppContext and so its own
+// SqliteDb connection (sqlite_db.h: one connection per thread).
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sfmon/monitor/app_context.h"
+#include "sfmon/monitor/config.h"
+#include "sfmon/monitor/metrics.h"
+
+namespace sfmon {
+
+// Milliseconds on a monotonic clock (never jumps with the wall clock).
+using ScheduleClock = std::function<std::int64_t()>;
+std::int64_t steady_now_ms();
+
+struct BackoffPolicy {
+  // A failing connector waits interval × 2^failures, but never longer than
+  // this (nor shorter than its interval).
+  std::int64_t cap_ms = 15 * 60 * 1000;
+};
+
+// When each connector is due. A new connector is due at once; one that
+// succeeds runs again an interval later; one that fails backs off
+// exponentially. Connectors never affect each other. Not thread-safe.
+class ConnectorSchedule {
+ public:
+  explicit ConnectorSchedule(ScheduleClock clock, BackoffPolicy backoff = {});
+
+  // `interval_ms` must be positive; adding a name again replaces it.
+  void add(const std::string& name, std::int64_t interval_ms);
+  // The connectors due now, in the order they were added.
+  std::vector<std::string> due() const;
+  void succeeded(const std::string& name);
+  void failed(const std::string& name);
+
+  // Milliseconds from now until the next connector is due (0: one is due),
+  // or nullopt with no connectors. Throws std::out_of_range for an unknown name
+  // in the per-connector getters.
+  std::optional<std::int64_t> ms_until_next() const;
+  std::int64_t next_run_ms(const std::string& name) const;
+  int failures(const std::string& name) const;
+
+ private:
+  struct Entry {
+    std::string name;
+    std::int64_t interval_ms = 0;
+    std::int64_t next_run_ms = 0;
+    int failures = 0;
+  };
+  Entry& entry(const std::string& name);
+  const Entry& entry(const std::string& name) const;
+
+  ScheduleClock clock_;
+  BackoffPolicy backoff_;
+  std::vector<Entry> entries_;
+};
+
+// The errors of a failed load (config, registry, rule pack, database), one
+// line each, as the CLI prints them. Call inside a catch block.
+std::vector<std::string> describe_load_error(const std::exception_ptr& error);
+
+struct ReloadOutcome {
+  bool ok = false;
+  std::int64_t at = 0;              // UTC seconds
+  std::vector<std::string> errors;  // when !ok; the daemon kept what it had
+};
+
+struct WorkerStatus {
+  bool running = false;
+  std::optional<ReloadOutcome> last_reload;             // none before the first reload
+  std::map<std::string, std::string> connector_errors;  // name → last failure, while failing
+};
+
+class IngestWorker {
+ public:
+  // Builds a fresh, complete AppContext with rules loaded (open_app +
+  // load_rules); throws on any problem. Called on the worker thread.
+  using Loader = std::function<AppContext()>;
+  using Log = std::function<void(const std::string& line)>;
+
+  IngestWorker(Loader loader, Metrics& metrics, Log log, ScheduleClock clock = steady_now_ms,
+               BackoffPolicy backoff = {});
+  ~IngestWorker();  // stop()
+  IngestWorker(const IngestWorker&) = delete;
+  IngestWorker& operator=(const IngestWorker&) = delete;
+
+  // Starts the thread on `initial` (already loaded; ownership moves to the
+  // worker thread, which alone uses it from now on).
+  void start(AppContext initial);
+  // Finishes the connector in hand (its files are committed one by one),
+  // evaluates what it stored, and joins. Idempotent.
+  void stop();
+
+  // Asks for a reload between two connectors (SIGHUP); returns at once.
+  void request_reload();
+  // The same, waiting up to `timeout` for the outcome (POST /admin/reload);
+  // nullopt on timeout (the reload still happens).
+  std::optional<ReloadOutcome> reload(std::chrono::milliseconds timeout);
+
+  // The configuration in use (after the last successful load).
+  std::shared_ptr<const Config> config() const;
+  WorkerStatus status() const;
+
+ private:
+  void loop();
+  void run_due_connectors();
+  bool run_connector(const ConnectorConfig& connector);
+  void evaluate();
+  void do_reload();
+  void reset_schedule();
+
+  Loader loader_;
+  Metrics& metrics_;
+  Log log_;
+  ScheduleClock clock_;
+  BackoffPolicy backoff_;
+
+  AppContext app_;  // worker thread only
+  ConnectorSchedule schedule_;
+
+  mutable std::mutex mutex_;  // guards everything below
+  std::condition_variable wake_;
+  bool stop_requested_ = false;
+  bool reload_requested_ = false;
+  std::int64_t reloads_started_ = 0;
+  std::int64_t reloads_done_ = 0;
+  std::shared_ptr<const Config> config_;
+  WorkerStatus status_;
+  std::thread thread_;
+};
+
+}  // namespace sfmon

@@ -1,0 +1,234 @@
+// `sfmon serve` as a real process on loopback: files dropped into the inbox
+// while it runs become alerts in the API; tokens and roles guard the API; a
+// broken rule pack sent with SIGHUP is rejected (shown in /readyz) while the
+// old rules keep working; SIGTERM exits 0 with every file archived and stored.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "sfmon_process.h"
+
+namespace sfmon::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kDemo = std::string(SFMON_SOURCE_DIR) + "/examples/demo-city";
+
+struct HttpAnswer {
+  int status = 0;  // 0: no connection
+  std::string body;
+};
+
+HttpAnswer http(Poco::UInt16 port, const std::string& method, const std::string& path,
+                const std::string& token = "") {
+  try {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(5, 0));
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty()) request.set("Authorization", "Bearer " + token);
+    request.setContentLength(0);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::istream& body = session.receiveResponse(response);
+    HttpAnswer answer{static_cast<int>(response.getStatus()), ""};
+    Poco::StreamCopier::copyToString(body, answer.body);
+    return answer;
+  } catch (const Poco::Net::NetException&) {
+    return {};
+  } catch (const Poco::TimeoutException&) {
+    return {};
+  }
+}
+
+// Polls `done` every 100 ms until it holds or `timeout_ms` passes.
+bool eventually(int timeout_ms, const std::function<bool()>& done) {
+  for (int waited = 0; waited <= timeout_ms; waited += 100) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+Poco::UInt16 free_port() {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  return socket.address().port();
+}
+
+bool has_alert(const std::string& json, const std::string& rule, const std::string& school) {
+  try {
+    const auto alerts = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < alerts->size(); ++i) {
+      const auto alert = alerts->getObject(static_cast<unsigned>(i));
+      if (alert->getValue<std::string>("rule_id") == rule &&
+          alert->getValue<std::string>("school_id") == school) {
+        return true;
+      }
+    }
+  } catch (const Poco::Exception&) {
+    return false;  // not JSON (yet): keep polling
+  }
+  return false;
+}
+
+// Copies the demo statements of `account` into `inbox`; returns their names.
+std::vector<std::string> drop_statements(const std::string& account, const std::string& inbox) {
+  std::vector<std::string> names;
+  for (const std::string& name : files_in(kDemo + "/inbox/bank")) {
+    if (name.rfind(account + "-", 0) != 0) continue;
+    // Written under a temporary name and renamed, as a bank transfer would,
+    // so the daemon never reads half a file.
+    write_text(inbox + "/." + name + ".part", read_text(kDemo + "/inbox/bank/" + name));
+    fs::rename(inbox + "/." + name + ".part", inbox + "/" + name);
+    names.push_back(name);
+  }
+  return names;
+}
+
+TEST(ServeE2E, DaemonIngestsServesReloadsAndStopsCleanly) {
+  TempDir dir;
+  const Poco::UInt16 port = free_port();
+  const std::string config = dir / "sfmon.yaml";
+  const std::string inbox = dir / "inbox/bank";
+  fs::create_directories(inbox);
+  fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
+  copy_tree(std::string(SFMON_SOURCE_DIR) + "/rules/default", dir / "rules");
+  write_text(config,
+             "database: sfmon.db\n"
+             "registry: schools.yaml\n"
+             "rules: [rules]\n"
+             "connectors:\n"
+             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
+             "api: {listen: \"127.0.0.1:" +
+                 std::to_string(port) + "\"}\n");
+
+  const RunResult auditor =
+      run_sfmon({"tokens", "add", "--config", config, "--user", "ann", "--role", "auditor"});
+  ASSERT_EQ(auditor.exit_code, 0) << auditor.err;
+  const std::string token = auditor.out.substr(0, auditor.out.find('\n'));
+  ASSERT_EQ(token.size(), 64u) << auditor.out;
+  const RunResult publisher =
+      run_sfmon({"tokens", "add", "--config", config, "--user", "pat", "--role", "publisher"});
+  ASSERT_EQ(publisher.exit_code, 0) << publisher.err;
+  const std::string wrong_role = publisher.out.substr(0, publisher.out.find('\n'));
+  const RunResult supervisor =
+      run_sfmon({"tokens", "add", "--config", config, "--user", "sue", "--role", "supervisor"});
+  ASSERT_EQ(supervisor.exit_code, 0) << supervisor.err;
+  const std::string supervisor_token = supervisor.out.substr(0, supervisor.out.find('\n'));
+  const RunResult listed = run_sfmon({"tokens", "list", "--config", config});
+  EXPECT_EQ(listed.out.find(token), std::string::npos) << "tokens are never shown again";
+  EXPECT_NE(listed.out.find("ann"), std::string::npos) << listed.out;
+
+  const std::string log = dir / "serve.log";
+  auto daemon = start_sfmon({"serve", "--config", config}, log);
+  ASSERT_TRUE(eventually(10'000, [&] { return http(port, "GET", "/healthz").status == 200; }))
+      << read_text(log);
+
+  // Files dropped while it runs become alerts.
+  std::vector<std::string> dropped = drop_statements("43050180123400000702", inbox);
+  ASSERT_EQ(dropped.size(), 3u);
+  ASSERT_TRUE(eventually(15'000, [&] {
+    return has_alert(http(port, "GET", "/api/v1/alerts", token).body, "FUND-ROUNDTRIP", "CS-0107");
+  })) << read_text(log);
+
+  // Tokens and roles.
+  EXPECT_EQ(http(port, "GET", "/api/v1/alerts").status, 401);
+  EXPECT_EQ(http(port, "GET", "/api/v1/alerts", "not-a-token").status, 401);
+  EXPECT_EQ(http(port, "GET", "/api/v1/alerts", wrong_role).status, 403);
+  EXPECT_EQ(http(port, "POST", "/api/v1/admin/reload", token).status, 403);
+  EXPECT_EQ(http(port, "GET", "/api/v1/nothing-here", token).status, 404);
+
+  // Lifecycle over HTTP: supervisors act, the token's user is recorded.
+  const auto alerts = Poco::JSON::Parser()
+                          .parse(http(port, "GET", "/api/v1/alerts", token).body)
+                          .extract<Poco::JSON::Array::Ptr>();
+  const std::string alert_path =
+      "/api/v1/alerts/" + std::to_string(alerts->getObject(0)->getValue<std::int64_t>("id"));
+  EXPECT_EQ(http(port, "POST", alert_path + "/ack", token).status, 403);
+  const HttpAnswer acked = http(port, "POST", alert_path + "/ack", supervisor_token);
+  EXPECT_EQ(acked.status, 200) << acked.body;
+  EXPECT_NE(acked.body.find("\"by\":\"sue\""), std::string::npos) << acked.body;
+  EXPECT_NE(acked.body.find("\"status\":\"acknowledged\""), std::string::npos) << acked.body;
+  EXPECT_EQ(http(port, "POST", alert_path + "/ack", supervisor_token).status, 409);
+  EXPECT_EQ(http(port, "POST", "/api/v1/alerts/999999/ack", supervisor_token).status, 404);
+  EXPECT_EQ(http(port, "GET", alert_path + "/ack", supervisor_token).status, 405);
+
+  const HttpAnswer metrics = http(port, "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("sfmon_alerts{level=\"red\"} 1"), std::string::npos) << metrics.body;
+  EXPECT_NE(
+      metrics.body.find("sfmon_records_ingested_total{connector=\"bank-inbox\",kind=\"bank\"}"),
+      std::string::npos);
+
+  // A broken pack with SIGHUP: rejected, visible in /readyz, old rules kept.
+  write_text(dir / "rules/fund.yaml", "rules: [ {id: FUND-LARGE, level: \n");
+  daemon->send_signal(SIGHUP);
+  ASSERT_TRUE(eventually(10'000, [&] {
+    return http(port, "GET", "/readyz").body.find("\"ok\":false") != std::string::npos;
+  })) << read_text(log);
+  const HttpAnswer ready = http(port, "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << "still running on the previous rules";
+  EXPECT_NE(ready.body.find("fund.yaml"), std::string::npos) << ready.body;
+  EXPECT_NE(read_text(log).find("reload rejected"), std::string::npos);
+
+  const std::vector<std::string> more = drop_statements("43050180123400000502", inbox);
+  ASSERT_FALSE(more.empty());
+  dropped.insert(dropped.end(), more.begin(), more.end());
+  EXPECT_TRUE(eventually(15'000, [&] {
+    return has_alert(http(port, "GET", "/api/v1/alerts", token).body, "FUND-LARGE", "CS-0105");
+  })) << read_text(log);
+
+  // SIGTERM: exit 0 in time, every file archived and its records stored.
+  daemon->send_signal(SIGTERM);
+  EXPECT_EQ(daemon->wait_exit(10'000), 0) << read_text(log);
+  const std::vector<std::string> archived = files_in(inbox + "/archive");
+  for (const std::string& name : dropped) {
+    EXPECT_NE(std::find(archived.begin(), archived.end(), name), archived.end()) << name;
+  }
+  const RunResult records = run_sfmon({"records", "list", "--config", config, "--format", "json"});
+  ASSERT_EQ(records.exit_code, 0) << records.err;
+  const auto stored = Poco::JSON::Parser().parse(records.out).extract<Poco::JSON::Array::Ptr>();
+  std::size_t accounts_seen = 0;
+  for (const std::string account : {"43050180123400000702", "43050180123400000502"}) {
+    for (std::size_t i = 0; i < stored->size(); ++i) {
+      if (stored->getObject(static_cast<unsigned>(i))->getValue<std::string>("account") ==
+          account) {
+        ++accounts_seen;
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(accounts_seen, 2u);
+  EXPECT_NE(read_text(log).find("stopped"), std::string::npos);
+}
+
+TEST(ServeE2E, BrokenPackAtStartupExitsWithUsageCode) {
+  TempDir dir;
+  const std::string config = dir / "sfmon.yaml";
+  write_text(dir / "rules/bad.yaml", "rules: [ {id: X, level: \n");
+  write_text(config,
+             "database: sfmon.db\n"
+             "rules: [rules]\n"
+             "api: {listen: \"127.0.0.1:" +
+                 std::to_string(free_port()) + "\"}\n");
+  auto daemon = start_sfmon({"serve", "--config", config}, dir / "serve.log");
+  EXPECT_EQ(daemon->wait_exit(10'000), 2);
+  EXPECT_NE(read_text(dir / "serve.log").find("bad.yaml"), std::string::npos)
+      << read_text(dir / "serve.log");
+}
+
+}  // namespace
+}  // namespace sfmon::e2e

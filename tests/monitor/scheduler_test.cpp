@@ -1,0 +1,132 @@
+#include "sfmon/monitor/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace sfmon {
+namespace {
+
+// A hand-moved monotonic clock, milliseconds.
+struct FakeClock {
+  std::int64_t now = 1'000'000;
+  ScheduleClock fn() {
+    return [this] { return now; };
+  }
+};
+
+TEST(ConnectorSchedule, NewConnectorIsDueAtOnce) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn());
+  schedule.add("bank", 60'000);
+  EXPECT_EQ(schedule.due(), std::vector<std::string>{"bank"});
+  EXPECT_EQ(schedule.ms_until_next(), 0);
+}
+
+TEST(ConnectorSchedule, SuccessRunsAgainOneIntervalLater) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn());
+  schedule.add("bank", 60'000);
+  schedule.succeeded("bank");
+  EXPECT_TRUE(schedule.due().empty());
+  EXPECT_EQ(schedule.ms_until_next(), 60'000);
+  clock.now += 59'999;
+  EXPECT_TRUE(schedule.due().empty());
+  clock.now += 1;
+  EXPECT_EQ(schedule.due(), std::vector<std::string>{"bank"});
+}
+
+TEST(ConnectorSchedule, FailuresBackOffExponentiallyUpToTheCap) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn(), BackoffPolicy{10'000});
+  schedule.add("api", 1'000);
+  const std::int64_t start = clock.now;
+  schedule.failed("api");
+  EXPECT_EQ(schedule.next_run_ms("api") - start, 2'000);
+  schedule.failed("api");
+  EXPECT_EQ(schedule.next_run_ms("api") - start, 4'000);
+  schedule.failed("api");
+  EXPECT_EQ(schedule.next_run_ms("api") - start, 8'000);
+  schedule.failed("api");
+  EXPECT_EQ(schedule.next_run_ms("api") - start, 10'000);  // capped
+  for (int i = 0; i < 100; ++i) schedule.failed("api");    // no overflow
+  EXPECT_EQ(schedule.next_run_ms("api") - start, 10'000);
+  EXPECT_EQ(schedule.failures("api"), 104);
+}
+
+TEST(ConnectorSchedule, SuccessAfterFailuresResetsTheBackoff) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn());
+  schedule.add("api", 1'000);
+  schedule.failed("api");
+  schedule.failed("api");
+  schedule.succeeded("api");
+  EXPECT_EQ(schedule.failures("api"), 0);
+  EXPECT_EQ(schedule.next_run_ms("api") - clock.now, 1'000);
+  schedule.failed("api");
+  EXPECT_EQ(schedule.next_run_ms("api") - clock.now, 2'000);
+}
+
+TEST(ConnectorSchedule, CapNeverShortensALongInterval) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn(), BackoffPolicy{5'000});
+  schedule.add("slow", 60'000);
+  schedule.failed("slow");
+  EXPECT_EQ(schedule.next_run_ms("slow") - clock.now, 60'000);
+}
+
+TEST(ConnectorSchedule, FailingConnectorDoesNotDelayTheOthers) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn(), BackoffPolicy{600'000});
+  schedule.add("broken", 1'000);
+  schedule.add("bank", 1'000);
+  for (int round = 0; round < 5; ++round) {
+    for (const std::string& name : schedule.due()) {
+      if (name == "broken") {
+        schedule.failed(name);
+      } else {
+        schedule.succeeded(name);
+      }
+    }
+    clock.now += 1'000;
+  }
+  // bank ran every second; broken backed off (2 s, then 4 s, ...).
+  EXPECT_EQ(schedule.due(), std::vector<std::string>{"bank"});
+  EXPECT_EQ(schedule.failures("bank"), 0);
+  EXPECT_EQ(schedule.failures("broken"), 2);
+}
+
+TEST(ConnectorSchedule, DueListKeepsTheOrderConnectorsWereAdded) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn());
+  schedule.add("b", 1'000);
+  schedule.add("a", 1'000);
+  EXPECT_EQ(schedule.due(), (std::vector<std::string>{"b", "a"}));
+}
+
+TEST(ConnectorSchedule, NoConnectorsMeansNothingIsNext) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn());
+  EXPECT_FALSE(schedule.ms_until_next().has_value());
+  EXPECT_TRUE(schedule.due().empty());
+}
+
+TEST(ConnectorSchedule, RejectsNonPositiveIntervalAndUnknownNames) {
+  FakeClock clock;
+  ConnectorSchedule schedule(clock.fn());
+  EXPECT_THROW(schedule.add("zero", 0), std::invalid_argument);
+  EXPECT_THROW(schedule.succeeded("missing"), std::out_of_range);
+  EXPECT_THROW(schedule.failures("missing"), std::out_of_range);
+}
+
+TEST(DescribeLoadError, ConfigErrorGivesEveryProblem) {
+  try {
+    throw ConfigError({"a.yaml:1:1: first", "a.yaml:2:1: second"});
+  } catch (...) {
+    EXPECT_EQ(describe_load_error(std::current_exception()),
+              (std::vector<std::string>{"a.yaml:1:1: first", "a.yaml:2:1: second"}));
+  }
+}
+
+}  // namespace
+}  // namespace sfmon
