@@ -39,7 +39,7 @@ import os
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Optional
+from typing import Callable, Optional
 
 ZONE_SECONDS = 8 * 3600  # Asia/Shanghai, fixed +08:00
 YEAR_START = date(2024, 9, 1)
@@ -210,6 +210,12 @@ class School:
     min_balance: Optional[int] = None
     fees: list = field(default_factory=list)
     extra_fees: list = field(default_factory=list)
+    # Set by City.ordinary(), used by planting and the incremental day:
+    tx: Optional[Callable[..., "Tx"]] = None  # adds a record, numbered in creation order
+    debit_range: tuple = (0, 0)  # fen, the school's ordinary debit amounts [low, high)
+    staff: list = field(default_factory=list)
+    students: list = field(default_factory=list)  # (id, grade, parent, enrolled_at)
+    suppliers: list = field(default_factory=list)
 
     @property
     def supervised(self) -> Account:
@@ -372,6 +378,7 @@ class City:
         n_debit = rest - n_cash - n_sub - n_int
         scale = max(50_000, min(3_000_000, int(0.7 * intake / max(1, n_debit))))  # fen
         low, high = int(scale * 0.3), int(scale * 1.7)
+        assert high < PASSTHRU_MIN  # no ordinary debit is large enough for FUND-PASSTHRU
         month_out = {}
         for k in range(n_debit):
             d = YEAR_START + timedelta(days=rng.randrange(YEAR_DAYS))
