@@ -98,7 +98,8 @@ TEST(BankCsvParserTest, OptionalColumnsMayBeAbsentOrEmpty) {
 }
 
 TEST(BankCsvParserTest, DateOnlyBookingIsLocalMidnight) {
-  const BankRecord& record = parse(with_amount("1")).statements.at(0).records.at(0);
+  const BankFile file = parse(with_amount("1"));
+  const BankRecord& record = file.statements.at(0).records.at(0);
   EXPECT_TRUE(record.booked_at.date_only);
   EXPECT_EQ(record.booked_at, instant_from_date(Date{2024, 9, 2}, kShanghai));
 }

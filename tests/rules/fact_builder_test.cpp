@@ -96,7 +96,8 @@ TEST_F(FactBuilderTest, PaymentToAnOutsidePartyIsADebit) {
 
 TEST_F(FactBuilderTest, MoneyFromAnOutsidePartyIsACredit) {
   inputs_.bank = {bank("T1", "2024-10-08", 500000)};
-  const Fact& fact = only(build(), "T1");
+  const SchoolFacts facts = build();
+  const Fact& fact = only(facts, "T1");
   EXPECT_TRUE(fact.credit);
   EXPECT_FALSE(fact.debit);
 }
@@ -214,7 +215,8 @@ TEST_F(FactBuilderTest, RelatedPartyMatchesByAccount) {
 
 TEST_F(FactBuilderTest, UnrelatedPartyIsNotRelated) {
   inputs_.bank = {bank("T1", "2024-10-16", -3600000, "Zhang Si", "6200000000000009")};
-  const Fact& fact = only(build(), "T1");
+  const SchoolFacts facts = build();
+  const Fact& fact = only(facts, "T1");
   EXPECT_FALSE(fact.counterparty_related);
   EXPECT_EQ(fact.counterparty_relation, "");
 }
@@ -246,7 +248,8 @@ TEST_F(FactBuilderTest, FeeOfTheExactGradeUsesThatGradesCatalogueEntry) {
 
 TEST_F(FactBuilderTest, FeeTypeOutsideTheCatalogueIsNotCatalogued) {
   inputs_.fees = {fee("F1", "2024-09-02", 68000, "materials")};
-  const Fact& fact = only(build(), "F1");
+  const SchoolFacts facts = build();
+  const Fact& fact = only(facts, "F1");
   EXPECT_FALSE(fact.catalogued);
   EXPECT_FALSE(fact.cap.has_value());
   EXPECT_FALSE(fact.normalised_amount.has_value());
@@ -256,7 +259,8 @@ TEST_F(FactBuilderTest, MonthlyFeeIsNormalisedOverTheMonthsCovered) {
   inputs_.fees = {fee("F1", "2024-09-02", 360000, "care")};
   inputs_.fees[0].period_start = parse_iso_date("2024-09-01");
   inputs_.fees[0].period_end = parse_iso_date("2024-11-30");
-  const Fact& fact = only(build(), "F1");
+  const SchoolFacts facts = build();
+  const Fact& fact = only(facts, "F1");
   EXPECT_EQ(fact.months, 3.0);
   EXPECT_EQ(fact.normalised_amount, 120000);
   EXPECT_EQ(fact.period_start, day("2024-09-01"));
@@ -298,7 +302,8 @@ TEST_F(FactBuilderTest, TermEndFollowsTheSchoolsOwnCalendar) {
 TEST_F(FactBuilderTest, TermEndUsesTheLocalDayOfPayment) {
   // 2025-01-31T16:30Z is Feb 1 00:30 in Shanghai: the spring term.
   inputs_.fees = {fee("F1", "2025-01-31T16:30:00Z", 1500000)};
-  const Fact& fact = only(build(), "F1");
+  const SchoolFacts facts = build();
+  const Fact& fact = only(facts, "F1");
   EXPECT_EQ(fact.day, day("2025-02-01"));
   EXPECT_EQ(fact.term_end, day("2025-07-31"));
 }
