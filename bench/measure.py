@@ -221,6 +221,9 @@ class Bench:
         self.planted_report: list[str] = []
         self.query_school = ""
         self.load_start = os.getloadavg()[0]
+        self.started = datetime.datetime.now().astimezone()
+        self.source = source_tree()
+        self.binary_built = datetime.datetime.fromtimestamp(os.path.getmtime(self.sfmon)).astimezone()
 
     def step(self, name: str) -> Step:
         return self.steps.setdefault(name, Step(name))
@@ -405,12 +408,23 @@ def fmt_s(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def machine(load_start: float) -> list[str]:
-    def cmd(argv: list[str]) -> str:
-        try:
-            return subprocess.run(argv, capture_output=True, text=True, check=False).stdout.strip()
-        except OSError:
-            return ""
+def cmd(argv: list[str]) -> str:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def source_tree() -> str:
+    """The commit of the source tree, and whether tracked files differ from it."""
+    commit = cmd(["git", "-C", HERE, "rev-parse", "--short", "HEAD"])
+    if not commit:
+        return "an unknown commit"
+    dirty = cmd(["git", "-C", HERE, "status", "--porcelain", "--untracked-files=no"])
+    return f"commit {commit}" + (" with uncommitted changes" if dirty else "")
+
+
+def machine(load_start: float, work: str) -> list[str]:
 
     model = ""
     for line in cmd(["lscpu"]).splitlines():
@@ -425,7 +439,15 @@ def machine(load_start: float) -> list[str]:
             f"{os.getloadavg()[0]:.2f} at the end (other work on the machine inflates the times)",
             f"- OS: {platform.system()} {platform.release()}, Python {platform.python_version()}, "
             f"{cmd(['sqlite3', '--version']).split(' ')[0] and 'sqlite3 CLI ' + cmd(['sqlite3', '--version']).split(' ')[0]}",
-            f"- disk: the work folder's file system (`df`): {cmd(['df', '-h', '--output=source,fstype', HERE]).splitlines()[-1:] or ''}"]
+            f"- disk: {disk(work)}"]
+
+
+def disk(path: str) -> str:
+    lines = cmd(["df", "-h", "--output=source,fstype,size,avail", path]).splitlines()
+    if len(lines) < 2:
+        return "unknown"
+    source, fstype, size, avail = (lines[-1].split() + ["?"] * 4)[:4]
+    return f"{source} ({fstype}, {size}, {avail} free), holding the work folder"
 
 
 def report(bench: Bench, args: argparse.Namespace) -> tuple[str, dict]:
@@ -459,7 +481,7 @@ def report(bench: Bench, args: argparse.Namespace) -> tuple[str, dict]:
     lines = [f"N = {m['bank_records']:,} bank records + {m['fee_records']:,} fee records "
              f"({recs:,} in all) of {m['year'][0]} .. {m['year'][1]}, {m['schools']} schools, "
              f"{m['bank_files']:,} bank files + {m['fee_files']:,} fee files "
-             f"({m['bytes'] / 2**20:.0f} MiB); {args.reps} repetitions per step.",
+             f"({m['bytes'] / 2**20:.0f} MiB); {args.reps} repetition{'s' if args.reps != 1 else ''} per step.",
              "",
              "| step | median | min – max | CPU (user+sys) | throughput | peak RSS |",
              "|---|---|---|---|---|---|",
@@ -496,26 +518,24 @@ def report(bench: Bench, args: argparse.Namespace) -> tuple[str, dict]:
 def write_results(path: str, bench: Bench, table: str, extra: dict, args: argparse.Namespace) -> None:
     m = bench.manifest
     profile = os.path.join(HERE, "profile.md")
-    met = [k for k, v in extra["verdicts"].items() if v]
-    missed = [k for k, v in extra["verdicts"].items() if not v]
-    try:
-        commit = subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", HERE, "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.strip()
-    except OSError:
-        commit, dirty = "", ""
+    labels = {"ingest_vs_import": "ingest vs sqlite3 import", "baseline_vs_ingest": "4× the SQL baseline",
+              "replay_rate": "replay rate", "incremental_ms": "incremental day", "query_ms": "queries",
+              "rss_mib": "peak RSS"}
+    met = [labels[k] for k, v in extra["verdicts"].items() if v]
+    missed = [labels[k] for k, v in extra["verdicts"].items() if not v]
+    repo = os.path.dirname(HERE)
+    binary = os.path.relpath(bench.sfmon, repo) if bench.sfmon.startswith(repo + os.sep) else bench.sfmon
+    finished = datetime.datetime.now().astimezone()
     text = [
         "# Benchmark results",
         "",
-        f"Written by `bench/run` (bench/measure.py) on {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %z}"
-        f" from commit {commit or 'unknown'}{' with uncommitted changes' if dirty else ''}; "
-        f"sfmon binary `{os.path.relpath(bench.sfmon, os.path.dirname(HERE)) if bench.sfmon.startswith(os.path.dirname(HERE)) else bench.sfmon}`"
-        f" ({args.build_note}). Re-run: `bench/run` (see bench/README.md).",
+        f"Measured by `bench/run` (bench/measure.py) from {bench.started:%Y-%m-%d %H:%M} to {finished:%H:%M %z};"
+        f" source tree at {bench.source} when the run started; sfmon binary `{binary}` ({args.build_note},"
+        f" built {bench.binary_built:%Y-%m-%d %H:%M}). Re-run: `bench/run` (bench/README.md).",
         "",
         "## Machine",
         "",
-        *machine(bench.load_start),
+        *machine(bench.load_start, bench.work),
         "",
         "## Figures",
         "",
@@ -584,6 +604,10 @@ def main() -> int:
         print(f"bench failed: {e}", file=sys.stderr)
         return 1
     table, extra = report(bench, args)
+    with open(os.path.join(bench.work, "results.json"), "w", encoding="utf-8") as fh:
+        json.dump({"manifest": bench.manifest, "started": bench.started.isoformat(), "source": bench.source,
+                   "steps": {name: [vars(r) for r in st.runs] for name, st in bench.steps.items()},
+                   "agreement": bench.agreement, "verdicts": extra["verdicts"]}, fh, indent=1)
     say("")
     say(table)
     say("")
