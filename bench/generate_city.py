@@ -899,7 +899,7 @@ def write_city(city: City, out: str) -> dict:
                     w.write(base + ".csv", csv_text(BANK_CSV_HEADER, bank_csv_rows(acct, month_days)))
                 seq += len(month_days)
                 counts["bank_files"] += 1
-                fam = acct.fmt.rstrip("0123456789").replace("env", "")
+                fam = "camt" if acct.fmt.startswith("camt") else "mt940" if acct.fmt.startswith("mt940") else "csv"
                 counts["formats"][fam] = counts["formats"].get(fam, 0) + sum(len(e[3]) for e in month_days)
             for d, opening, closing, entries in days:
                 bal_w.writerow([acct.number, d.isoformat(), closing])

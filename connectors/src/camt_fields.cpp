@@ -138,9 +138,14 @@ std::string read_bank_transaction_code(const XmlElement* code) {
   if (const XmlElement* domain = code->child("Domn")) {
     std::string text = text_of(domain->child("Cd"));
     if (const XmlElement* family = domain->child("Fmly")) {
-      text += "/" + text_of(family->child("Cd"));
+      // Appended piecewise: GCC 12 -O3 warns falsely (-Wrestrict) on "/" + s.
+      text += '/';
+      text += text_of(family->child("Cd"));
       const std::string sub_family = text_of(family->child("SubFmlyCd"));
-      if (!sub_family.empty()) text += "/" + sub_family;
+      if (!sub_family.empty()) {
+        text += '/';
+        text += sub_family;
+      }
     }
     if (!text.empty()) return text;
   }
