@@ -501,20 +501,29 @@ NodePtr ExpressionCompiler::compile_list_literal(const ExprNode& node) {
   return ok ? nodes::list_constant(std::move(items)) : nullptr;
 }
 
-NodePtr ExpressionCompiler::compile_logical(const ExprNode& node) {
-  if (!has_operands(node, 2)) return nullptr;
-  NodePtr left = compile(node.children[0]);
-  NodePtr right = compile(node.children[1]);
+// Compiles both operands of a binary node and checks they have type `wanted`,
+// reporting each operand that does not.
+bool ExpressionCompiler::compile_operands_of_type(const ExprNode& node, ValueType wanted,
+                                                  const char* wanted_name, NodePtr& left,
+                                                  NodePtr& right) {
+  if (!has_operands(node, 2)) return false;
+  left = compile(node.children[0]);
+  right = compile(node.children[1]);
   bool ok = left && right;
   for (std::size_t i = 0; i < 2; ++i) {
     const NodePtr& side = i == 0 ? left : right;
-    if (side && side->type() != Bool) {
-      error(start_of(node.children[i]),
-            quoted(node.op) + " needs bool operands, got " + type_name(side->type()));
+    if (side && side->type() != wanted) {
+      error(start_of(node.children[i]), quoted(node.op) + " needs " + wanted_name +
+                                            " operands, got " + type_name(side->type()));
       ok = false;
     }
   }
-  if (!ok) return nullptr;
+  return ok;
+}
+
+NodePtr ExpressionCompiler::compile_logical(const ExprNode& node) {
+  NodePtr left, right;
+  if (!compile_operands_of_type(node, Bool, "bool", left, right)) return nullptr;
   return node.op == ExprOp::And ? nodes::logical_and(std::move(left), std::move(right))
                                 : nodes::logical_or(std::move(left), std::move(right));
 }
@@ -622,19 +631,8 @@ NodePtr ExpressionCompiler::compile_membership(const ExprNode& node) {
 }
 
 NodePtr ExpressionCompiler::compile_string_test(const ExprNode& node) {
-  if (!has_operands(node, 2)) return nullptr;
-  NodePtr left = compile(node.children[0]);
-  NodePtr right = compile(node.children[1]);
-  bool ok = left && right;
-  for (std::size_t i = 0; i < 2; ++i) {
-    const NodePtr& side = i == 0 ? left : right;
-    if (side && side->type() != String) {
-      error(start_of(node.children[i]),
-            quoted(node.op) + " needs string operands, got " + type_name(side->type()));
-      ok = false;
-    }
-  }
-  if (!ok) return nullptr;
+  NodePtr left, right;
+  if (!compile_operands_of_type(node, String, "string", left, right)) return nullptr;
   switch (node.op) {
     case ExprOp::Contains:
       return nodes::test<&ops::contains>(std::move(left), std::move(right));

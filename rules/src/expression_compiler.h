@@ -45,6 +45,8 @@ class ExpressionCompiler {
   NodePtr compile_macro(const ExprNode& node, const ExprNode& body);
   NodePtr compile_param(const ExprNode& node);
   NodePtr compile_list_literal(const ExprNode& node);
+  bool compile_operands_of_type(const ExprNode& node, ValueType wanted, const char* wanted_name,
+                                NodePtr& left, NodePtr& right);
   NodePtr compile_logical(const ExprNode& node);
   NodePtr compile_not(const ExprNode& node);
   NodePtr compile_negate(const ExprNode& node);
