@@ -1,7 +1,4 @@
 // `sfmon notify` and `sfmon deadletters list`.
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
 #include <ostream>
 
 #include "sfmon/monitor/app_context.h"
@@ -9,6 +6,7 @@
 #include "sfmon/monitor/delivery_store.h"
 #include "sfmon/monitor/notifier.h"
 #include "sfmon/monitor/record_output.h"
+#include "sfmon/monitor/status_json.h"
 
 namespace sfmon {
 
@@ -85,25 +83,12 @@ int deadletters_list_command(const CliArgs& args, std::ostream& out, std::ostrea
   const std::vector<DeadLetter> letters = DeliveryStore(*app.db).dead_letters();
   const Zone& zone = app.config.zone;
   if (format == OutputFormat::Json) {
-    Poco::JSON::Array array;
-    for (const DeadLetter& letter : letters) {
-      Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
-      item.set("id", letter.id);
-      item.set("delivery_id", letter.delivery_id);
-      item.set("channel", letter.channel);
-      item.set("recipient", letter.recipient);
-      item.set("attempts", letter.attempts);
-      item.set("created_at", local_time(letter.created_at, zone));
-      item.set("error", letter.error);
-      item.set("payload", letter.payload);
-      array.add(item);
-    }
-    array.stringify(out);
+    dead_letters_json(letters, zone).stringify(out);
     out << '\n';
     return 0;
   }
   const std::vector<std::string> header = {"id",       "delivery_id", "channel", "recipient",
-                                            "attempts", "created_at",  "error"};
+                                           "attempts", "created_at",  "error"};
   std::vector<std::vector<std::string>> rows;
   for (const DeadLetter& letter : letters) {
     rows.push_back({std::to_string(letter.id), std::to_string(letter.delivery_id), letter.channel,

@@ -287,6 +287,9 @@ class ConfigReader {
     }
     if (const YAML::Node notifications = root["notifications"]) {
       read_notifications_config(notifications, config.notifications, sink);
+      for (ChannelConfig& channel : config.notifications.channels) {
+        if (!channel.smtp.ca_file.empty()) channel.smtp.ca_file = resolve(channel.smtp.ca_file);
+      }
     }
     if (!problems_.empty()) throw ConfigError(problems_);
     return config;

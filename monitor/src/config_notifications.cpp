@@ -65,14 +65,13 @@ class SectionReader {
                                : unit == "d" ? 86400
                                              : 0;
     if (digits == 0 || digits > 6 || scale == 0) {
-      problem_(node.Mark(),
-               what + " must look like 90s, 30m, 8h or 3d (value '" + *value + "')");
+      problem_(node.Mark(), what + " must look like 90s, 30m, 8h or 3d (value '" + *value + "')");
       return std::nullopt;
     }
     const std::int64_t seconds = std::stoll(value->substr(0, digits)) * scale;
     if (seconds < minimum) {
-      problem_(node.Mark(), what + " must be at least " + std::to_string(minimum) +
-                                "s (value '" + *value + "')");
+      problem_(node.Mark(), what + " must be at least " + std::to_string(minimum) + "s (value '" +
+                                *value + "')");
       return std::nullopt;
     }
     return seconds;
@@ -87,8 +86,8 @@ class SectionReader {
         });
     const int number = digits_only ? std::stoi(*value) : low - 1;
     if (number < low || number > high) {
-      problem_(node.Mark(), what + " must be a whole number from " + std::to_string(low) +
-                                " to " + std::to_string(high) + " (value '" + *value + "')");
+      problem_(node.Mark(), what + " must be a whole number from " + std::to_string(low) + " to " +
+                                std::to_string(high) + " (value '" + *value + "')");
       return std::nullopt;
     }
     return number;
@@ -108,8 +107,7 @@ class SectionReader {
     if (!value) return std::nullopt;
     auto parsed = rules::level_from_string(*value);
     if (!parsed) {
-      problem_(node.Mark(),
-               what + " must be blue, yellow, orange or red (value '" + *value + "')");
+      problem_(node.Mark(), what + " must be blue, yellow, orange or red (value '" + *value + "')");
     }
     return parsed;
   }
@@ -142,6 +140,10 @@ class SectionReader {
       }
     }
     if (node["starttls"]) smtp.starttls = boolean(node["starttls"], "starttls").value_or(false);
+    if (node["ca_file"]) {
+      smtp.ca_file = text(node["ca_file"], "ca_file").value_or("");
+      if (!smtp.starttls) problem_(node["ca_file"].Mark(), "ca_file needs starttls: true");
+    }
     if (node["username"]) smtp.username = text(node["username"], "username").value_or("");
     if (node["password_env"]) {
       smtp.password_env = text(node["password_env"], "password_env").value_or("");
@@ -162,7 +164,8 @@ class SectionReader {
                  "url must start with http:// or https:// (value '" + *url + "')");
       }
     }
-    if (node["secret_env"]) webhook.secret_env = text(node["secret_env"], "secret_env").value_or("");
+    if (node["secret_env"])
+      webhook.secret_env = text(node["secret_env"], "secret_env").value_or("");
   }
 
   void channel(const YAML::Node& node, NotificationsConfig& config, std::set<std::string>& names) {
@@ -179,8 +182,9 @@ class SectionReader {
     const std::string type = node["type"] && node["type"].IsScalar() ? node["type"].Scalar() : "";
     if (type == "smtp") {
       channel.type = ChannelType::Smtp;
-      check_keys(node, {"name", "type", "host", "port", "from", "to", "starttls", "username",
-                        "password_env", "timeout"},
+      check_keys(node,
+                 {"name", "type", "host", "port", "from", "to", "starttls", "ca_file", "username",
+                  "password_env", "timeout"},
                  "smtp channel");
       smtp(node, channel.smtp);
     } else if (type == "webhook") {
@@ -293,7 +297,11 @@ void read_notifications_config(const YAML::Node& node, NotificationsConfig& conf
                                const ConfigProblemSink& problem) {
   SectionReader reader(problem);
   if (!reader.is_map(node, "notifications")) return;
-  reader.check_keys(node, {"channels", "routes", "retry"}, "notifications");
+  reader.check_keys(node, {"interval", "channels", "routes", "retry"}, "notifications");
+  if (node["interval"]) {
+    config.interval_seconds =
+        reader.duration(node["interval"], "interval", 1).value_or(config.interval_seconds);
+  }
   if (const YAML::Node channels = node["channels"]) {
     if (!channels.IsSequence()) {
       problem(channels.Mark(), "channels must be a list");

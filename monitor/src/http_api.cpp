@@ -21,6 +21,9 @@
 #include "sfmon/monitor/alert_lifecycle_store.h"
 #include "sfmon/monitor/alert_output.h"
 #include "sfmon/monitor/alert_store.h"
+#include "sfmon/monitor/connector_state.h"
+#include "sfmon/monitor/delivery_store.h"
+#include "sfmon/monitor/status_json.h"
 
 namespace sfmon {
 namespace {
@@ -100,6 +103,9 @@ void readyz(const ApiContext& context, HTTPServerResponse& response) {
   Poco::JSON::Object failing;
   for (const auto& [name, error] : status.connector_errors) failing.set(name, error);
   body.set("failing_connectors", failing);
+  if (!status.notification_error.empty()) {
+    body.set("notification_error", status.notification_error);
+  }
   send_json(response,
             status.running ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
             json_text(body));
@@ -123,7 +129,12 @@ std::map<std::string, std::int64_t> alerts_by_level(const ApiContext& context) {
 }
 
 void metrics(const ApiContext& context, HTTPServerResponse& response) {
-  const std::string body = context.metrics.render(alerts_by_level(context));
+  std::vector<ConnectorState> connectors;
+  {
+    SqliteDb db = open_store(context);
+    connectors = ConnectorStateStore(db).all();
+  }
+  const std::string body = context.metrics.render(alerts_by_level(context), connectors);
   response.setStatusAndReason(HTTPResponse::HTTP_OK);
   response.setContentType("text/plain; version=0.0.4; charset=utf-8");
   response.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -138,6 +149,24 @@ void admin_reload(const ApiContext& context, HTTPServerResponse& response) {
   }
   send_json(response, outcome->ok ? HTTPResponse::HTTP_OK : HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
             json_text(reload_json(*outcome)));
+}
+
+void send_json_array(HTTPServerResponse& response, const Poco::JSON::Array& array) {
+  std::ostringstream text;
+  array.stringify(text);
+  send_json(response, HTTPResponse::HTTP_OK, text.str());
+}
+
+void list_dead_letters(const ApiContext& context, HTTPServerResponse& response) {
+  SqliteDb db = open_store(context);
+  send_json_array(
+      response, dead_letters_json(DeliveryStore(db).dead_letters(), context.worker.config()->zone));
+}
+
+void list_connectors(const ApiContext& context, HTTPServerResponse& response) {
+  SqliteDb db = open_store(context);
+  send_json_array(response, connector_states_json(ConnectorStateStore(db).all(),
+                                                  context.worker.config()->zone));
 }
 
 AlertFilter alert_filter(const HTTPServerRequest& request) {
@@ -293,6 +322,18 @@ class RouteHandler : public Poco::Net::HTTPRequestHandler {
       require("GET");
       authorize(context_, request, {"auditor", "supervisor", "admin"});
       list_alerts(context_, request, response);
+      return;
+    }
+    if (path == "/api/v1/deadletters") {
+      require("GET");
+      authorize(context_, request, {"supervisor", "admin"});
+      list_dead_letters(context_, response);
+      return;
+    }
+    if (path == "/api/v1/connectors") {
+      require("GET");
+      authorize(context_, request, {"auditor", "supervisor", "admin"});
+      list_connectors(context_, response);
       return;
     }
     const std::vector<std::string> segments = path_segments(path);

@@ -1,5 +1,6 @@
 #include "sfmon/monitor/metrics.h"
 
+#include <optional>
 #include <sstream>
 
 namespace sfmon {
@@ -15,9 +16,16 @@ void Metrics::add_rule_evaluations(std::int64_t count) {
   rule_evaluations_ += count;
 }
 
-void Metrics::add_notification_failures(std::int64_t count) {
+void Metrics::add_notifications(std::int64_t sent, std::int64_t failed, std::int64_t dead) {
   std::lock_guard<std::mutex> lock(mutex_);
-  notification_failures_ += count;
+  notifications_sent_ += sent;
+  notification_failures_ += failed;
+  dead_letters_ += dead;
+}
+
+void Metrics::add_escalations(std::int64_t count) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  escalations_ += count;
 }
 
 void Metrics::observe_evaluation_seconds(double seconds) {
@@ -47,7 +55,8 @@ std::string prometheus_label_value(const std::string& value) {
   return escaped;
 }
 
-std::string Metrics::render(const std::map<std::string, std::int64_t>& alerts_by_level) const {
+std::string Metrics::render(const std::map<std::string, std::int64_t>& alerts_by_level,
+                            const std::vector<ConnectorState>& connectors) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::ostringstream out;
   out << "# HELP sfmon_records_ingested_total New records stored, per connector and kind.\n"
@@ -64,9 +73,22 @@ std::string Metrics::render(const std::map<std::string, std::int64_t>& alerts_by
   for (const auto& [level, count] : alerts_by_level) {
     out << "sfmon_alerts{level=\"" << prometheus_label_value(level) << "\"} " << count << '\n';
   }
-  out << "# HELP sfmon_notification_failures_total Notification deliveries that failed.\n"
+  out << "# HELP sfmon_notifications_sent_total Notification deliveries accepted by their "
+         "channel.\n"
+         "# TYPE sfmon_notifications_sent_total counter\n"
+      << "sfmon_notifications_sent_total " << notifications_sent_ << '\n';
+  out << "# HELP sfmon_notification_failures_total Delivery attempts that failed (retried or "
+         "not).\n"
          "# TYPE sfmon_notification_failures_total counter\n"
       << "sfmon_notification_failures_total " << notification_failures_ << '\n';
+  out << "# HELP sfmon_notification_dead_letters_total Deliveries given up and kept as dead "
+         "letters.\n"
+         "# TYPE sfmon_notification_dead_letters_total counter\n"
+      << "sfmon_notification_dead_letters_total " << dead_letters_ << '\n';
+  out << "# HELP sfmon_escalations_total Escalation steps taken (level raised or next "
+         "recipient notified).\n"
+         "# TYPE sfmon_escalations_total counter\n"
+      << "sfmon_escalations_total " << escalations_ << '\n';
   out << "# HELP sfmon_evaluation_seconds Wall time of one evaluation pass.\n"
          "# TYPE sfmon_evaluation_seconds summary\n"
       << "sfmon_evaluation_seconds_sum " << evaluation_seconds_sum_ << '\n'
@@ -78,6 +100,26 @@ std::string Metrics::render(const std::map<std::string, std::int64_t>& alerts_by
     out << "sfmon_connector_last_success_timestamp{connector=\""
         << prometheus_label_value(connector) << "\"} " << at << '\n';
   }
+  // From the store: they survive restarts and include run-once's pulls.
+  const auto per_connector = [&](const char* name, const char* type, const char* help,
+                                 const auto& value_of) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+    for (const ConnectorState& state : connectors) {
+      const std::optional<std::int64_t> value = value_of(state);
+      if (!value) continue;
+      out << name << "{connector=\"" << prometheus_label_value(state.source) << "\"} " << *value
+          << '\n';
+    }
+  };
+  per_connector("sfmon_connector_records_read_total", "counter",
+                "Records read from the source, duplicates included (all time).",
+                [](const ConnectorState& s) { return std::optional(s.records_read); });
+  per_connector("sfmon_connector_consecutive_failures", "gauge",
+                "Pulls failed since the connector's last success.",
+                [](const ConnectorState& s) { return std::optional(s.consecutive_failures); });
+  per_connector("sfmon_connector_lag_seconds", "gauge",
+                "Age of the newest record read from the source at the end of the last pull.",
+                [](const ConnectorState& s) { return s.lag_seconds; });
   return out.str();
 }
 

@@ -11,6 +11,7 @@
 #include "sfmon/connectors/retry_policy.h"
 #include "sfmon/monitor/fee_http_puller.h"
 #include "sfmon/monitor/ingest_pipeline.h"
+#include "sfmon/monitor/notifier.h"
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/rules/diagnostic.h"
 
@@ -206,11 +207,22 @@ void IngestWorker::loop() {
     }
     if (reload) do_reload();
     run_due_connectors();
+    // A new or changed alert is announced at once; otherwise the pass runs on
+    // its interval, which also retries failed deliveries and escalates.
+    if (alerts_changed_ || clock_() >= next_notification_ms_) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stop_requested_) break;  // a stopping daemon leaves the rest to the next start
+      }
+      notify();
+    }
     std::unique_lock<std::mutex> lock(mutex_);
     // Wake at least once a second so a clock that is not the steady clock
     // (tests) is still honoured.
-    const std::int64_t wait =
-        std::min<std::int64_t>(schedule_.ms_until_next().value_or(1000), 1000);
+    const std::int64_t until_notification =
+        std::max<std::int64_t>(next_notification_ms_ - clock_(), 0);
+    const std::int64_t wait = std::min<std::int64_t>(
+        {schedule_.ms_until_next().value_or(1000), until_notification, 1000});
     wake_.wait_for(lock, std::chrono::milliseconds(wait),
                    [&] { return stop_requested_ || reload_requested_; });
   }
@@ -237,7 +249,7 @@ void IngestWorker::run_due_connectors() {
     if (stop_requested_) break;  // the rest wait for the next start
   }
   // Even when stopping: what was stored is evaluated before the exit.
-  evaluate();
+  if (evaluate()) alerts_changed_ = true;
 }
 
 bool IngestWorker::run_connector(const ConnectorConfig& connector) {
@@ -300,7 +312,7 @@ bool IngestWorker::run_connector(const ConnectorConfig& connector) {
   return failure.empty();
 }
 
-void IngestWorker::evaluate() {
+bool IngestWorker::evaluate() {
   const auto started = std::chrono::steady_clock::now();
   try {
     RuleRunner runner(*app_.db, *app_.pack, app_.registry, app_.listed, app_.config.zone);
@@ -314,10 +326,46 @@ void IngestWorker::evaluate() {
            std::to_string(summary.merged.updated_alerts) + " updated, " +
            std::to_string(summary.merged.withdrawn_alerts) + " withdrawn");
     }
+    return summary.merged.new_alerts + summary.merged.updated_alerts +
+               summary.merged.withdrawn_alerts >
+           0;
   } catch (const std::exception& e) {
     // The marks stay in the queue, so the next pass evaluates them again.
     log_(std::string("evaluation failed (will retry): ") + e.what());
+    return false;
   }
+}
+
+void IngestWorker::notify() {
+  alerts_changed_ = false;
+  next_notification_ms_ = clock_() + app_.config.notifications.interval_seconds * 1000;
+  std::string error;
+  try {
+    const NotifySummary summary = run_notifications(app_);
+    for (const std::string& failure : summary.failures) log_("notification failed: " + failure);
+    for (const EscalationStep& step : summary.escalations) {
+      log_("escalated alert " + std::to_string(step.alert_id) + " (step " +
+           std::to_string(step.step) + "): " +
+           (step.notified.empty() ? std::string(rules::to_string(step.from_level)) + " -> " +
+                                        rules::to_string(step.to_level)
+                                  : "notified " + step.notified));
+    }
+    if (summary.notices_created > 0 || summary.sent > 0 || summary.dead > 0) {
+      log_("notices: " + std::to_string(summary.notices_created) + " new; deliveries: " +
+           std::to_string(summary.sent) + " sent, " + std::to_string(summary.retrying) +
+           " to retry, " + std::to_string(summary.dead) + " dead");
+    }
+    metrics_.add_notifications(summary.sent, static_cast<std::int64_t>(summary.failures.size()),
+                               summary.dead);
+    metrics_.add_escalations(static_cast<std::int64_t>(summary.escalations.size()));
+  } catch (const std::exception& e) {
+    // Nothing of a failed pass is half done (each step commits on its own);
+    // the next pass starts over.
+    error = e.what();
+    log_("notification pass failed (will retry): " + error);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_.notification_error = error;
 }
 
 void IngestWorker::do_reload() {

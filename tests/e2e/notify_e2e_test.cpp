@@ -4,37 +4,19 @@
 // `notify`; a webhook receiver inside the test fails twice, then accepts, and
 // checks every body's HMAC; a silence mutes the notice; the lifecycle
 // commands keep who did what.
-#include <Poco/Base64Decoder.h>
-#include <Poco/DigestEngine.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/MailMessage.h>
-#include <Poco/Net/MessageHeader.h>
-#include <Poco/Net/PartHandler.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/StreamSocket.h>
-#include <Poco/Process.h>
-#include <Poco/SHA2Engine.h>
-#include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
+#include "loopback_servers.h"
 #include "sfmon_process.h"
 
 namespace sfmon::e2e {
@@ -45,250 +27,6 @@ namespace fs = std::filesystem;
 const std::string kDemo = std::string(SFMON_SOURCE_DIR) + "/examples/demo-city";
 constexpr const char* kSecretEnv = "SFMON_E2E_WEBHOOK_SECRET";
 constexpr const char* kSecret = "s3cr3t-不要外传";
-
-Poco::UInt16 free_port() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  return socket.address().port();
-}
-
-bool port_open(Poco::UInt16 port) {
-  try {
-    Poco::Net::StreamSocket socket;
-    socket.connect(Poco::Net::SocketAddress("127.0.0.1", port), Poco::Timespan(0, 200000));
-    return true;
-  } catch (const Poco::Exception&) {
-    return false;
-  }
-}
-
-// The python that has aiosmtpd (Debian's, not a virtualenv's), or "".
-std::string python_with_aiosmtpd() {
-  for (const std::string python : {"/usr/bin/python3", "python3"}) {
-    try {
-      Poco::ProcessHandle probe =
-          Poco::Process::launch(python, {"-c", "import aiosmtpd"}, nullptr, nullptr, nullptr);
-      if (probe.wait() == 0) return python;
-    } catch (const Poco::Exception&) {
-      // Not installed under this name: try the next.
-    }
-  }
-  return "";
-}
-
-// aiosmtpd on a free loopback port; every message lands in `maildir`/new.
-class SmtpSink {
- public:
-  explicit SmtpSink(std::string maildir) : maildir_(std::move(maildir)), port_(free_port()) {
-    const std::string python = python_with_aiosmtpd();
-    if (python.empty()) {
-      throw std::runtime_error("python3-aiosmtpd is missing: run scripts/install-deps.sh");
-    }
-    handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
-        python,
-        {"-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port_), "-c",
-         "aiosmtpd.handlers.Mailbox", maildir_},
-        nullptr, nullptr, nullptr));
-    for (int i = 0; i < 100 && !port_open(port_); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (!port_open(port_)) throw std::runtime_error("aiosmtpd did not start listening");
-  }
-  ~SmtpSink() {
-    try {
-      Poco::Process::kill(*handle_);
-      handle_->wait();
-    } catch (const Poco::Exception& e) {
-      std::cerr << "stopping aiosmtpd: " << e.displayText() << '\n';
-    }
-  }
-  SmtpSink(const SmtpSink&) = delete;
-  SmtpSink& operator=(const SmtpSink&) = delete;
-
-  Poco::UInt16 port() const { return port_; }
-  std::vector<std::string> messages() const {
-    std::vector<std::string> paths;
-    for (const std::string& name : files_in(maildir_ + "/new")) {
-      paths.push_back(maildir_ + "/new/" + name);
-    }
-    return paths;
-  }
-
- private:
-  std::string maildir_;
-  Poco::UInt16 port_;
-  std::unique_ptr<Poco::ProcessHandle> handle_;
-};
-
-// The decoded text parts of a message.
-class TextParts : public Poco::Net::PartHandler {
- public:
-  void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
-    std::string body;
-    Poco::StreamCopier::copyToString(stream, body);
-    parts[header.get("Content-Type", "")] = body;
-  }
-  std::map<std::string, std::string> parts;
-};
-
-// RFC 2047 words "=?UTF-8?B?...?=" (what sfmon writes), decoded and joined;
-// white space between words is dropped, as the RFC says.
-std::string decode_subject(const std::string& header) {
-  std::string decoded;
-  std::size_t at = 0;
-  while ((at = header.find("=?UTF-8?B?", at)) != std::string::npos) {
-    const std::size_t start = at + 10;
-    const std::size_t end = header.find("?=", start);
-    if (end == std::string::npos) break;
-    std::istringstream in(header.substr(start, end - start));
-    Poco::Base64Decoder decoder(in);
-    std::string bytes;
-    Poco::StreamCopier::copyToString(decoder, bytes);
-    decoded += bytes;
-    at = end + 2;
-  }
-  return decoded.empty() ? header : decoded;
-}
-
-// The Subject header as written, continuation lines unfolded.
-std::string raw_subject(const std::string& message) {
-  const std::size_t headers_end = std::min(message.find("\n\n"), message.find("\r\n\r\n"));
-  std::size_t at = message.find("\nSubject:");
-  if (at == std::string::npos || at > headers_end) return "";
-  at += 9;
-  std::string value;
-  for (;;) {
-    const std::size_t end = message.find('\n', at);
-    value += message.substr(at, end == std::string::npos ? end : end - at);
-    if (end == std::string::npos || (message[end + 1] != ' ' && message[end + 1] != '\t')) break;
-    at = end + 1;
-  }
-  return value;
-}
-
-struct Email {
-  std::string subject;
-  std::string to;
-  std::string text;
-  std::string html;
-};
-
-Email read_email(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  Poco::Net::MailMessage message;
-  TextParts handler;
-  message.read(in, handler);
-  Email email;
-  // Poco's reader decodes the subject itself but keeps the space between
-  // encoded words; decode the raw header as a mail reader does.
-  email.subject = decode_subject(raw_subject(read_text(path)));
-  email.to = message.get("To", "");
-  email.text = handler.parts["text/plain; charset=utf-8"];
-  email.html = handler.parts["text/html; charset=utf-8"];
-  return email;
-}
-
-// HMAC-SHA256 written out (RFC 2104), independent of sfmon's.
-std::string hmac_sha256_hex(const std::string& key, const std::string& body) {
-  std::string block = key;
-  if (block.size() > 64) {
-    Poco::SHA2Engine hash(Poco::SHA2Engine::SHA_256);
-    hash.update(block);
-    const auto digest = hash.digest();
-    block.assign(digest.begin(), digest.end());
-  }
-  block.resize(64, '\0');
-  std::string inner(64, '\0');
-  std::string outer(64, '\0');
-  for (std::size_t i = 0; i < 64; ++i) {
-    inner[i] = static_cast<char>(block[i] ^ 0x36);
-    outer[i] = static_cast<char>(block[i] ^ 0x5c);
-  }
-  Poco::SHA2Engine first(Poco::SHA2Engine::SHA_256);
-  first.update(inner + body);
-  const auto inner_digest = first.digest();
-  Poco::SHA2Engine second(Poco::SHA2Engine::SHA_256);
-  second.update(outer + std::string(inner_digest.begin(), inner_digest.end()));
-  return Poco::DigestEngine::digestToHex(second.digest());
-}
-
-struct HookRequest {
-  std::string method;
-  std::string path;
-  std::string body;
-  std::string signature;
-  std::string delivery;
-  std::string content_type;
-};
-
-// A webhook receiver that answers each request with the next status of a
-// script (then 200), recording what it got.
-class WebhookReceiver {
- public:
-  explicit WebhookReceiver(std::vector<int> statuses) : state_(std::make_shared<State>()) {
-    state_->statuses = std::move(statuses);
-    auto params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(2);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(
-        new Factory(state_), Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0)),
-        params);
-    server_->start();
-  }
-  ~WebhookReceiver() { server_->stopAll(true); }
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hooks/sfmon"; }
-  std::vector<HookRequest> requests() const {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    return state_->requests;
-  }
-
- private:
-  struct State {
-    std::mutex mutex;
-    std::vector<int> statuses;
-    std::vector<HookRequest> requests;
-  };
-  class Handler : public Poco::Net::HTTPRequestHandler {
-   public:
-    explicit Handler(std::shared_ptr<State> state) : state_(std::move(state)) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& request,
-                       Poco::Net::HTTPServerResponse& response) override {
-      HookRequest got;
-      got.method = request.getMethod();
-      got.path = request.getURI();
-      got.signature = request.get("X-Sfmon-Signature", "");
-      got.delivery = request.get("X-Sfmon-Delivery", "");
-      got.content_type = request.getContentType();
-      Poco::StreamCopier::copyToString(request.stream(), got.body);
-      int status = 200;
-      {
-        std::lock_guard<std::mutex> lock(state_->mutex);
-        const std::size_t index = state_->requests.size();
-        if (index < state_->statuses.size()) status = state_->statuses[index];
-        state_->requests.push_back(std::move(got));
-      }
-      response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-      response.setContentType("text/plain");
-      response.send() << (status == 200 ? "ok" : "try again later");
-    }
-
-   private:
-    std::shared_ptr<State> state_;
-  };
-  class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-   public:
-    explicit Factory(std::shared_ptr<State> state) : state_(std::move(state)) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest&) override {
-      return new Handler(state_);
-    }
-
-   private:
-    std::shared_ptr<State> state_;
-  };
-
-  std::shared_ptr<State> state_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
-};
 
 // One school of the demo city (CS-0107, 开福区): its basic account's
 // statements plant one red FUND-ROUNDTRIP alert with four bank records.
@@ -372,8 +110,8 @@ TEST(NotifyE2E, SmtpServerReceivesTheNoticeOnceWithEvidence) {
     EXPECT_NE(email.html.find("<td>" + alert_id + "</td>"), std::string::npos) << email.html;
     EXPECT_NE(email.html.find("bank:2024111407020001"), std::string::npos);
   }
-  EXPECT_EQ(recipients, (std::set<std::string>{"<supervisor@bureau.example>",
-                                               "<auditor@bureau.example>"}));
+  EXPECT_EQ(recipients,
+            (std::set<std::string>{"<supervisor@bureau.example>", "<auditor@bureau.example>"}));
 
   // Nothing changed: nothing is sent again.
   const RunResult again = city.sfmon({"notify"});
@@ -393,13 +131,48 @@ TEST(NotifyE2E, SmtpServerReceivesTheNoticeOnceWithEvidence) {
   EXPECT_TRUE(saw_acknowledged);
 }
 
+// STARTTLS against aiosmtpd with a self-signed certificate (it refuses mail
+// before STARTTLS): not trusted, nothing is sent and the attempt is retried;
+// trusted through `ca_file`, the notice arrives over the encrypted session.
+TEST(NotifyE2E, StartTlsSendsOnlyToAServerWhoseCertificateIsTrusted) {
+  TempDir mail;
+  const TlsFiles tls = make_self_signed_certificate(mail.path());
+  SmtpSink smtp(mail / "maildir", tls);
+  const auto channel = [&](const std::string& extra) {
+    return "notifications:\n"
+           "  retry: {attempts: 5, backoff: 1s, max_backoff: 1s}\n"
+           "  channels:\n"
+           "    - {name: mail, type: smtp, host: 127.0.0.1, port: " +
+           std::to_string(smtp.port()) + ", starttls: true" + extra +
+           ", from: sfmon@bureau.example, to: [supervisor@bureau.example]}\n"
+           "  routes:\n"
+           "    - {levels: [red], channels: [mail]}\n";
+  };
+  TinyCity city(channel(""));
+  const RunResult untrusted = city.sfmon({"notify"});
+  EXPECT_EQ(untrusted.exit_code, 0) << "retried later, not dead yet";
+  EXPECT_NE(untrusted.err.find("smtp channel 'mail'"), std::string::npos) << untrusted.err;
+  EXPECT_NE(untrusted.out.find("0 sent, 1 to retry"), std::string::npos) << untrusted.out;
+  EXPECT_TRUE(smtp.messages().empty());
+
+  const std::string config = read_text(city.config);
+  write_text(city.config,
+             config.substr(0, config.find("notifications:")) + channel(", ca_file: " + tls.cert));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the retry's backoff
+  const RunResult trusted = city.sfmon({"notify"});
+  ASSERT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_NE(trusted.out.find("1 sent"), std::string::npos) << trusted.out << trusted.err;
+  ASSERT_EQ(smtp.messages().size(), 1u);
+  EXPECT_NE(read_email(smtp.messages()[0]).text.find("FUND-ROUNDTRIP"), std::string::npos);
+}
+
 TEST(NotifyE2E, SilenceMutesTheNoticeButNotTheAlert) {
   TempDir mail;
   SmtpSink smtp(mail / "maildir");
   TinyCity city(smtp_config(smtp.port()));
-  const RunResult silenced = city.sfmon({"silence", "add", "--school", "*", "--rule",
-                                         "FUND-ROUNDTRIP", "--until", "2099-12-31", "--reason",
-                                         "已约谈举办者，整改中", "--by", "张三"});
+  const RunResult silenced =
+      city.sfmon({"silence", "add", "--school", "*", "--rule", "FUND-ROUNDTRIP", "--until",
+                  "2099-12-31", "--reason", "已约谈举办者，整改中", "--by", "张三"});
   ASSERT_EQ(silenced.exit_code, 0) << silenced.err;
   EXPECT_NE(silenced.out.find("muted until 2100-01-01T00:00:00+08:00 by 张三"), std::string::npos)
       << silenced.out;
@@ -453,9 +226,9 @@ TEST(NotifyE2E, WebhookIsRetriedWithBackoffUntilAcceptedAndEveryBodyIsSigned) {
   const auto runs = notify_until(city, receiver, 3);
   const auto requests = receiver.requests();
   ASSERT_EQ(requests.size(), 3u);
-  EXPECT_NE(runs.front().err.find("attempt 1: webhook channel 'hook' (" + receiver.url() +
-                                  "): HTTP 500"),
-            std::string::npos)
+  EXPECT_NE(
+      runs.front().err.find("attempt 1: webhook channel 'hook' (" + receiver.url() + "): HTTP 500"),
+      std::string::npos)
       << runs.front().err;
   EXPECT_NE(runs.back().out.find("1 sent"), std::string::npos) << runs.back().out;
   EXPECT_GE(runs.size(), 3u) << "each pass makes one attempt";
@@ -467,8 +240,7 @@ TEST(NotifyE2E, WebhookIsRetriedWithBackoffUntilAcceptedAndEveryBodyIsSigned) {
     EXPECT_EQ(request.body, requests[0].body) << "retries send the same body";
     EXPECT_EQ(request.delivery, requests[0].delivery);
   }
-  const auto body =
-      Poco::JSON::Parser().parse(requests[0].body).extract<Poco::JSON::Object::Ptr>();
+  const auto body = Poco::JSON::Parser().parse(requests[0].body).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(body->getValue<std::string>("type"), "notice");
   EXPECT_EQ(body->getObject("school")->getValue<std::string>("id"), "CS-0107");
   const auto listed = body->getArray("alerts");
@@ -530,9 +302,9 @@ TEST(NotifyE2E, LifecycleCommandsKeepWhoDidWhat) {
   EXPECT_NE(no_comment.err.find("dismiss needs a comment"), std::string::npos);
   const RunResult no_user = city.sfmon({"alerts", "resolve", id, "--comment", "x"});
   EXPECT_EQ(no_user.exit_code, 2);
-  ASSERT_EQ(city.sfmon({"alerts", "resolve", id, "--by", "李四", "--comment", "资金已退回"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      city.sfmon({"alerts", "resolve", id, "--by", "李四", "--comment", "资金已退回"}).exit_code,
+      0);
 
   const RunResult shown = city.sfmon({"alerts", "show", id, "--format", "json"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;

@@ -1,7 +1,9 @@
 // `sfmon serve` as a real process on loopback: files dropped into the inbox
-// while it runs become alerts in the API; tokens and roles guard the API; a
-// broken rule pack sent with SIGHUP is rejected (shown in /readyz) while the
-// old rules keep working; SIGTERM exits 0 with every file archived and stored.
+// while it runs become alerts in the API, and the early-warning notice
+// arrives by email (aiosmtpd) and by webhook (a receiver that fails twice);
+// tokens and roles guard the API; a broken rule pack sent with SIGHUP is
+// rejected (shown in /readyz) while the old rules keep working; SIGTERM
+// exits 0 with every file archived and stored.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -19,6 +21,7 @@
 #include <functional>
 #include <thread>
 
+#include "loopback_servers.h"
 #include "sfmon_process.h"
 
 namespace sfmon::e2e {
@@ -61,11 +64,6 @@ bool eventually(int timeout_ms, const std::function<bool()>& done) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
-}
-
-Poco::UInt16 free_port() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  return socket.address().port();
 }
 
 bool has_alert(const std::string& json, const std::string& rule, const std::string& school) {
@@ -213,6 +211,114 @@ TEST(ServeE2E, DaemonIngestsServesReloadsAndStopsCleanly) {
   }
   EXPECT_EQ(accounts_seen, 2u);
   EXPECT_NE(read_text(log).find("stopped"), std::string::npos);
+}
+
+// The value of an unlabelled Prometheus sample, or -1 when it is missing.
+long long metric_value(const std::string& text, const std::string& name) {
+  const std::size_t at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stoll(text.substr(at + name.size() + 2));
+}
+
+TEST(ServeE2E, DroppedFilesReachTheSupervisorByEmailAndWebhook) {
+  constexpr const char* kSecretEnv = "SFMON_E2E_SERVE_WEBHOOK_SECRET";
+  const std::string secret = "serve-秘密";
+  ::setenv(kSecretEnv, secret.c_str(), 1);
+  TempDir dir;
+  SmtpSink smtp(dir / "maildir");
+  WebhookReceiver hook({500, 503});  // fails twice, then accepts
+  const Poco::UInt16 port = free_port();
+  const std::string config = dir / "sfmon.yaml";
+  const std::string inbox = dir / "inbox/bank";
+  fs::create_directories(inbox);
+  fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
+  write_text(config,
+             "database: sfmon.db\n"
+             "registry: schools.yaml\n"
+             "connectors:\n"
+             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
+             "api: {listen: \"127.0.0.1:" +
+                 std::to_string(port) +
+                 "\"}\n"
+                 "notifications:\n"
+                 "  interval: 1s\n"
+                 "  retry: {attempts: 5, backoff: 1s, max_backoff: 2s}\n"
+                 "  channels:\n"
+                 "    - {name: mail, type: smtp, host: 127.0.0.1, port: " +
+                 std::to_string(smtp.port()) +
+                 ", from: sfmon@bureau.example, to: [supervisor@bureau.example]}\n"
+                 "    - {name: hook, type: webhook, url: \"" +
+                 hook.url() + "\", secret_env: " + kSecretEnv +
+                 "}\n"
+                 "  routes:\n"
+                 "    - {levels: [orange, red], districts: [开福区], channels: [mail, hook]}\n");
+  const RunResult added =
+      run_sfmon({"tokens", "add", "--config", config, "--user", "sue", "--role", "supervisor"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  const std::string token = added.out.substr(0, added.out.find('\n'));
+
+  const std::string log = dir / "serve.log";
+  auto daemon = start_sfmon({"serve", "--config", config}, log);
+  ASSERT_TRUE(eventually(10'000, [&] { return http(port, "GET", "/healthz").status == 200; }))
+      << read_text(log);
+  EXPECT_TRUE(smtp.messages().empty()) << "nothing to tell before the files arrive";
+
+  const std::vector<std::string> dropped = drop_statements("43050180123400000702", inbox);
+  ASSERT_EQ(dropped.size(), 3u);
+  ASSERT_TRUE(eventually(15'000, [&] {
+    return has_alert(http(port, "GET", "/api/v1/alerts", token).body, "FUND-ROUNDTRIP", "CS-0107");
+  })) << read_text(log);
+  const auto alert = Poco::JSON::Parser()
+                         .parse(http(port, "GET", "/api/v1/alerts", token).body)
+                         .extract<Poco::JSON::Array::Ptr>()
+                         ->getObject(0);
+  const std::string alert_id = std::to_string(alert->getValue<std::int64_t>("id"));
+
+  // The email: one notice to the one recipient, with the evidence.
+  ASSERT_TRUE(eventually(15'000, [&] { return smtp.messages().size() == 1; })) << read_text(log);
+  const Email email = read_email(smtp.messages()[0]);
+  EXPECT_EQ(email.to, "<supervisor@bureau.example>");
+  EXPECT_NE(email.subject.find("CS-0107"), std::string::npos) << email.subject;
+  EXPECT_NE(email.text.find("预警编号：" + alert_id), std::string::npos) << email.text;
+  EXPECT_NE(email.text.find("bank:2024111407020001"), std::string::npos) << email.text;
+
+  // The webhook: refused twice, retried with backoff, then accepted; every
+  // attempt carries the same signed body.
+  ASSERT_TRUE(eventually(20'000, [&] { return hook.requests().size() >= 3; })) << read_text(log);
+  const std::vector<HookRequest> requests = hook.requests();
+  ASSERT_EQ(requests.size(), 3u) << "accepted on the third attempt, never sent again";
+  for (const HookRequest& request : requests) {
+    EXPECT_EQ(request.body, requests[0].body);
+    EXPECT_EQ(request.signature, "sha256=" + hmac_sha256_hex(secret, request.body));
+  }
+  const auto notice =
+      Poco::JSON::Parser().parse(requests[0].body).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(notice->getObject("school")->getValue<std::string>("id"), "CS-0107");
+  const auto listed = notice->getArray("alerts");
+  ASSERT_EQ(listed->size(), 1u) << requests[0].body;
+  EXPECT_EQ(listed->getObject(0)->getValue<std::string>("rule_id"), "FUND-ROUNDTRIP");
+  EXPECT_EQ(listed->getObject(0)->getArray("evidence")->size(), 4u);
+
+  // Everything visible in /metrics, the API and the log.
+  ASSERT_TRUE(eventually(5'000, [&] {
+    return metric_value(http(port, "GET", "/metrics").body, "sfmon_notifications_sent_total") == 2;
+  })) << http(port, "GET", "/metrics").body;
+  const std::string metrics = http(port, "GET", "/metrics").body;
+  EXPECT_EQ(metric_value(metrics, "sfmon_notification_failures_total"), 2) << metrics;
+  EXPECT_EQ(metric_value(metrics, "sfmon_notification_dead_letters_total"), 0);
+  EXPECT_EQ(http(port, "GET", "/api/v1/deadletters").status, 401);
+  const HttpAnswer dead = http(port, "GET", "/api/v1/deadletters", token);
+  EXPECT_EQ(dead.status, 200);
+  EXPECT_EQ(dead.body, "[]");
+  EXPECT_NE(read_text(log).find("notification failed"), std::string::npos) << read_text(log);
+
+  // Nothing changed: no second email after more passes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(smtp.messages().size(), 1u);
+  EXPECT_EQ(hook.requests().size(), 3u);
+
+  daemon->send_signal(SIGTERM);
+  EXPECT_EQ(daemon->wait_exit(10'000), 0) << read_text(log);
 }
 
 TEST(ServeE2E, BrokenPackAtStartupExitsWithUsageCode) {

@@ -58,12 +58,36 @@ TEST(Metrics, LastSuccessKeepsTheLatestTimestamp) {
   Metrics metrics;
   metrics.set_connector_last_success("fee-api", 1700000000);
   metrics.set_connector_last_success("fee-api", 1700000060);
-  metrics.add_notification_failures(2);
+  metrics.add_notifications(3, 2, 1);
+  metrics.add_escalations(4);
   const std::string text = metrics.render({});
   EXPECT_TRUE(
       has_line(text, "sfmon_connector_last_success_timestamp{connector=\"fee-api\"} 1700000060"))
       << text;
   EXPECT_TRUE(has_line(text, "sfmon_notification_failures_total 2"));
+  EXPECT_TRUE(has_line(text, "sfmon_notifications_sent_total 3"));
+  EXPECT_TRUE(has_line(text, "sfmon_notification_dead_letters_total 1"));
+  EXPECT_TRUE(has_line(text, "sfmon_escalations_total 4"));
+}
+
+TEST(Metrics, ConnectorStateBecomesPerConnectorGauges) {
+  Metrics metrics;
+  ConnectorState fees;
+  fees.source = "fee-api";
+  fees.records_read = 1200;
+  fees.consecutive_failures = 3;
+  fees.lag_seconds = 86400;
+  ConnectorState bank;
+  bank.source = "bank-inbox";
+  bank.records_read = 7;
+  const std::string text = metrics.render({}, {fees, bank});
+  EXPECT_TRUE(has_line(text, "sfmon_connector_records_read_total{connector=\"fee-api\"} 1200"))
+      << text;
+  EXPECT_TRUE(has_line(text, "sfmon_connector_records_read_total{connector=\"bank-inbox\"} 7"));
+  EXPECT_TRUE(has_line(text, "sfmon_connector_consecutive_failures{connector=\"fee-api\"} 3"));
+  EXPECT_TRUE(has_line(text, "sfmon_connector_lag_seconds{connector=\"fee-api\"} 86400"));
+  // No record read yet: no lag sample rather than a made-up 0.
+  EXPECT_EQ(text.find("sfmon_connector_lag_seconds{connector=\"bank-inbox\"}"), std::string::npos);
 }
 
 TEST(Metrics, LabelValuesAreEscaped) {

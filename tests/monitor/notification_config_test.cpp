@@ -20,10 +20,11 @@ std::vector<std::string> problems_of(const std::string& yaml) {
 constexpr const char* kFull = R"(database: sfmon.db
 escalation: {blue: 3d, yellow: 12h, orange: 90m, red: 2h}
 notifications:
+  interval: 5m
   retry: {attempts: 4, backoff: 30s, max_backoff: 10m}
   channels:
     - {name: mail, type: smtp, host: smtp.example.org, port: 587, starttls: true,
-       username: sfmon, password_env: SMTP_PASSWORD, from: sfmon@example.org,
+       ca_file: certs/bureau-ca.pem, username: sfmon, password_env: SMTP_PASSWORD, from: sfmon@example.org,
        to: [a@example.org, b@example.org], timeout: 20s}
     - {name: hook, type: webhook, url: "https://example.org/hook", secret_env: HOOK_SECRET}
   routes:
@@ -40,6 +41,17 @@ TEST(NotificationConfigTest, DefaultsWhenAbsent) {
   EXPECT_TRUE(config.notifications.channels.empty());
   EXPECT_TRUE(config.notifications.routes.empty());
   EXPECT_EQ(config.notifications.retry.max_attempts, 5);
+  EXPECT_EQ(config.notifications.interval_seconds, 60);
+}
+
+TEST(NotificationConfigTest, CaFileWithoutStarttlsIsAnError) {
+  const auto errors = problems_of(
+      "database: x.db\n"
+      "notifications:\n"
+      "  channels:\n"
+      "    - {name: mail, type: smtp, host: h, from: a@b.c, to: [d@e.f], ca_file: ca.pem}\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("ca_file needs starttls: true"), std::string::npos) << errors[0];
 }
 
 TEST(NotificationConfigTest, EscalationTimesAreRead) {
@@ -59,6 +71,8 @@ TEST(NotificationConfigTest, ChannelsRoutesAndRetryAreRead) {
   EXPECT_EQ(mail.smtp.host, "smtp.example.org");
   EXPECT_EQ(mail.smtp.port, 587);
   EXPECT_TRUE(mail.smtp.starttls);
+  EXPECT_EQ(mail.smtp.ca_file, "/etc/sfmon/certs/bureau-ca.pem") << "relative to the config";
+  EXPECT_EQ(n.interval_seconds, 300);
   EXPECT_EQ(mail.smtp.username, "sfmon");
   EXPECT_EQ(mail.smtp.password_env, "SMTP_PASSWORD");
   EXPECT_EQ(mail.smtp.to, (std::vector<std::string>{"a@example.org", "b@example.org"}));
@@ -69,7 +83,8 @@ TEST(NotificationConfigTest, ChannelsRoutesAndRetryAreRead) {
   EXPECT_EQ(hook->webhook.secret_env, "HOOK_SECRET");
   EXPECT_EQ(hook->timeout_seconds, 30);
   ASSERT_EQ(n.routes.size(), 1u);
-  EXPECT_EQ(n.routes[0].levels, (std::vector<rules::Level>{rules::Level::Orange, rules::Level::Red}));
+  EXPECT_EQ(n.routes[0].levels,
+            (std::vector<rules::Level>{rules::Level::Orange, rules::Level::Red}));
   EXPECT_EQ(n.routes[0].districts, (std::vector<std::string>{"岳麓区"}));
   EXPECT_EQ(n.routes[0].tags, (std::vector<std::string>{"fees"}));
   EXPECT_EQ(n.routes[0].channels, (std::vector<std::string>{"mail", "hook"}));

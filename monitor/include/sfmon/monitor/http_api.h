@@ -11,6 +11,10 @@
 //   POST /api/v1/alerts/{id}/ack|resolve|dismiss|comment
 //                                       supervisor, admin; body {"comment": "..."};
 //                                       the acting user is the token's user
+//   GET  /api/v1/deadletters            supervisor, admin; deliveries given up
+//                                       (as `deadletters list --format json`)
+//   GET  /api/v1/connectors             auditor, supervisor, admin; per-connector
+//                                       state: last success and error, lag, records read
 // Every error is JSON {"error": "..."} with its status (400, 401, 403, 404,
 // 405, 409, 500). Each request opens its own read connection to the store.
 //

@@ -4,10 +4,11 @@
 //
 //   escalation: {blue: 72h, yellow: 24h, orange: 8h, red: 2h}
 //   notifications:
+//     interval: 60s          # how often `sfmon serve` runs a notification pass
 //     retry: {attempts: 5, backoff: 1m, max_backoff: 1h}
 //     channels:
 //       - {name: mail, type: smtp, host: smtp.example.org, port: 587, starttls: true,
-//          username: sfmon, password_env: SFMON_SMTP_PASSWORD,
+//          ca_file: bureau-ca.pem, username: sfmon, password_env: SFMON_SMTP_PASSWORD,
 //          from: sfmon@example.org, to: [supervisor@example.org], timeout: 30s}
 //       - {name: hook, type: webhook, url: "https://example.org/hook",
 //          secret_env: SFMON_WEBHOOK_SECRET, timeout: 10s}
@@ -45,6 +46,10 @@ struct SmtpSettings {
   std::string from;
   std::vector<std::string> to;  // one delivery per address
   bool starttls = false;
+  // With STARTTLS, the server's certificate must chain to a CA in this PEM
+  // file (absolute; resolved against the config's folder); empty: the
+  // system's CAs. The host name is checked against the certificate either way.
+  std::string ca_file;
   std::string username;      // empty: no login
   std::string password_env;  // environment variable holding the password
 };
@@ -76,12 +81,15 @@ struct RouteConfig {
 };
 
 struct RetryConfig {
-  int max_attempts = 5;                 // then the delivery is dead
-  std::int64_t backoff_seconds = 60;    // wait after the first failure; doubles
+  int max_attempts = 5;               // then the delivery is dead
+  std::int64_t backoff_seconds = 60;  // wait after the first failure; doubles
   std::int64_t max_backoff_seconds = 3600;
 };
 
 struct NotificationsConfig {
+  // The daemon runs a notification pass (escalate, build notices, deliver
+  // what is due) this often, and at once after an evaluation changed alerts.
+  std::int64_t interval_seconds = 60;
   std::vector<ChannelConfig> channels;
   std::vector<RouteConfig> routes;
   RetryConfig retry;

@@ -1,8 +1,8 @@
 #pragma once
 // The daemon's work loop. ConnectorSchedule decides when each connector runs
 // (pure, clock injected); IngestWorker is the one thread that pulls,
-// ingests, evaluates and reloads, owning the AppContext and so its own
-// SqliteDb connection (sqlite_db.h: one connection per thread).
+// ingests, evaluates, notifies and reloads, owning the AppContext and so its
+// own SqliteDb connection (sqlite_db.h: one connection per thread).
 
 #include <chrono>
 #include <condition_variable>
@@ -83,6 +83,7 @@ struct WorkerStatus {
   bool running = false;
   std::optional<ReloadOutcome> last_reload;             // none before the first reload
   std::map<std::string, std::string> connector_errors;  // name → last failure, while failing
+  std::string notification_error;  // the last notification pass's failure, while failing
 };
 
 class IngestWorker {
@@ -119,7 +120,10 @@ class IngestWorker {
   void loop();
   void run_due_connectors();
   bool run_connector(const ConnectorConfig& connector);
-  void evaluate();
+  // True when the pass created, updated or withdrew alerts.
+  bool evaluate();
+  // One notification pass (notifier.h): escalations, notices, deliveries.
+  void notify();
   void do_reload();
   void reset_schedule();
 
@@ -131,6 +135,8 @@ class IngestWorker {
 
   AppContext app_;  // worker thread only
   ConnectorSchedule schedule_;
+  std::int64_t next_notification_ms_ = 0;  // on clock_; 0: at once
+  bool alerts_changed_ = false;            // since the last notification pass
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;
