@@ -110,6 +110,24 @@ std::vector<std::string> describe_load_error(const std::exception_ptr& error) {
   }
 }
 
+NotificationSchedule::NotificationSchedule(ScheduleClock clock, std::int64_t interval_ms)
+    : clock_(std::move(clock)), interval_ms_(interval_ms), next_ms_(clock_()) {
+  if (interval_ms <= 0) {
+    throw std::invalid_argument("notifications: interval must be positive (" +
+                                std::to_string(interval_ms) + " ms)");
+  }
+}
+
+std::int64_t NotificationSchedule::ms_until_due() const {
+  if (alerts_changed_) return 0;
+  return std::max<std::int64_t>(next_ms_ - clock_(), 0);
+}
+
+void NotificationSchedule::ran() {
+  alerts_changed_ = false;
+  next_ms_ = clock_() + interval_ms_;
+}
+
 namespace {
 
 std::int64_t utc_seconds() {
@@ -125,7 +143,8 @@ IngestWorker::IngestWorker(Loader loader, Metrics& metrics, Log log, ScheduleClo
       log_(std::move(log)),
       clock_(std::move(clock)),
       backoff_(backoff),
-      schedule_(clock_, backoff_) {}
+      schedule_(clock_, backoff_),
+      notifications_(clock_, NotificationsConfig{}.interval_seconds * 1000) {}
 
 IngestWorker::~IngestWorker() {
   stop();
@@ -190,6 +209,8 @@ void IngestWorker::reset_schedule() {
   for (const ConnectorConfig& connector : app_.config.connectors) {
     schedule_.add(connector.name, std::int64_t{connector.interval_seconds} * 1000);
   }
+  // A reload may change the interval, routes or channels: a pass at once.
+  notifications_ = NotificationSchedule(clock_, app_.config.notifications.interval_seconds * 1000);
 }
 
 void IngestWorker::loop() {
@@ -209,7 +230,7 @@ void IngestWorker::loop() {
     run_due_connectors();
     // A new or changed alert is announced at once; otherwise the pass runs on
     // its interval, which also retries failed deliveries and escalates.
-    if (alerts_changed_ || clock_() >= next_notification_ms_) {
+    if (notifications_.due()) {
       {
         std::lock_guard<std::mutex> lock(mutex_);
         if (stop_requested_) break;  // a stopping daemon leaves the rest to the next start
@@ -219,10 +240,8 @@ void IngestWorker::loop() {
     std::unique_lock<std::mutex> lock(mutex_);
     // Wake at least once a second so a clock that is not the steady clock
     // (tests) is still honoured.
-    const std::int64_t until_notification =
-        std::max<std::int64_t>(next_notification_ms_ - clock_(), 0);
     const std::int64_t wait = std::min<std::int64_t>(
-        {schedule_.ms_until_next().value_or(1000), until_notification, 1000});
+        {schedule_.ms_until_next().value_or(1000), notifications_.ms_until_due(), 1000});
     wake_.wait_for(lock, std::chrono::milliseconds(wait),
                    [&] { return stop_requested_ || reload_requested_; });
   }
@@ -249,7 +268,7 @@ void IngestWorker::run_due_connectors() {
     if (stop_requested_) break;  // the rest wait for the next start
   }
   // Even when stopping: what was stored is evaluated before the exit.
-  if (evaluate()) alerts_changed_ = true;
+  if (evaluate()) notifications_.alerts_changed();
 }
 
 bool IngestWorker::run_connector(const ConnectorConfig& connector) {
@@ -337,8 +356,7 @@ bool IngestWorker::evaluate() {
 }
 
 void IngestWorker::notify() {
-  alerts_changed_ = false;
-  next_notification_ms_ = clock_() + app_.config.notifications.interval_seconds * 1000;
+  notifications_.ran();
   std::string error;
   try {
     const NotifySummary summary = run_notifications(app_);

@@ -119,6 +119,37 @@ TEST(ConnectorSchedule, RejectsNonPositiveIntervalAndUnknownNames) {
   EXPECT_THROW(schedule.failures("missing"), std::out_of_range);
 }
 
+TEST(NotificationSchedule, FirstPassAtOnceThenEveryInterval) {
+  std::int64_t now = 5'000;
+  NotificationSchedule schedule([&] { return now; }, 60'000);
+  EXPECT_TRUE(schedule.due());
+  schedule.ran();
+  EXPECT_FALSE(schedule.due());
+  EXPECT_EQ(schedule.ms_until_due(), 60'000);
+  now += 59'999;
+  EXPECT_FALSE(schedule.due());
+  EXPECT_EQ(schedule.ms_until_due(), 1);
+  now += 1;
+  EXPECT_TRUE(schedule.due());
+}
+
+TEST(NotificationSchedule, ChangedAlertsMakeAPassDueAtOnceOnlyUntilItRuns) {
+  std::int64_t now = 0;
+  NotificationSchedule schedule([&] { return now; }, 60'000);
+  schedule.ran();
+  now += 1'000;
+  schedule.alerts_changed();
+  EXPECT_TRUE(schedule.due());
+  EXPECT_EQ(schedule.ms_until_due(), 0);
+  schedule.ran();
+  EXPECT_FALSE(schedule.due()) << "the change was announced; back to the interval";
+  EXPECT_EQ(schedule.ms_until_due(), 60'000);
+}
+
+TEST(NotificationSchedule, RejectsNonPositiveInterval) {
+  EXPECT_THROW(NotificationSchedule([] { return std::int64_t{0}; }, 0), std::invalid_argument);
+}
+
 TEST(DescribeLoadError, ConfigErrorGivesEveryProblem) {
   try {
     throw ConfigError({"a.yaml:1:1: first", "a.yaml:2:1: second"});

@@ -69,6 +69,29 @@ class ConnectorSchedule {
   std::vector<Entry> entries_;
 };
 
+// When the daemon's next notification pass runs: at once after an evaluation
+// changed alerts (a new red alert must not wait for the interval), otherwise
+// an interval after the previous pass, which retries due deliveries and
+// escalates. The first pass is due at once. Not thread-safe.
+class NotificationSchedule {
+ public:
+  // `interval_ms` must be positive.
+  NotificationSchedule(ScheduleClock clock, std::int64_t interval_ms);
+
+  void alerts_changed() { alerts_changed_ = true; }
+  bool due() const { return ms_until_due() == 0; }
+  // 0 when due.
+  std::int64_t ms_until_due() const;
+  // A pass ran now.
+  void ran();
+
+ private:
+  ScheduleClock clock_;
+  std::int64_t interval_ms_;
+  std::int64_t next_ms_;
+  bool alerts_changed_ = false;
+};
+
 // The errors of a failed load (config, registry, rule pack, database), one
 // line each, as the CLI prints them. Call inside a catch block.
 std::vector<std::string> describe_load_error(const std::exception_ptr& error);
@@ -135,8 +158,7 @@ class IngestWorker {
 
   AppContext app_;  // worker thread only
   ConnectorSchedule schedule_;
-  std::int64_t next_notification_ms_ = 0;  // on clock_; 0: at once
-  bool alerts_changed_ = false;            // since the last notification pass
+  NotificationSchedule notifications_;
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;
