@@ -7,7 +7,7 @@ packages=(
   g++ cmake make pkg-config python3
   libpoco-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libboost-dev
   libgtest-dev libgmock-dev
-  python3-aiosmtpd
+  python3-aiosmtpd openssl
 )
 
 missing=()

@@ -6,11 +6,13 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 jobs=$(nproc)
+# Line tables only (-g1): failures and sanitizer reports keep file:line, and
+# both builds compile about a quarter faster than with full debug info.
 echo "== normal build"
-scripts/build.sh build
+scripts/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
 (cd build && ctest --output-on-failure -j"$jobs")
 
 echo "== ASan + UBSan build"
-scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DSFMON_SANITIZE=ON
+scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DSFMON_SANITIZE=ON
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$jobs")
