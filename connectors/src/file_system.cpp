@@ -1,19 +1,24 @@
 #include "sfmon/connectors/file_system.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
-#include <cerrno>
-#include <cstring>
 
 namespace sfmon {
 namespace fs = std::filesystem;
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const std::string& path, const std::error_code& ec) {
+[[noreturn]] void fail(const std::string& what, const std::string& path,
+                       const std::error_code& ec) {
   throw std::runtime_error(what + " " + path + ": " + ec.message());
 }
 
@@ -43,12 +48,34 @@ std::vector<std::string> LocalFileSystem::list_files(const std::string& dir) {
 }
 
 std::string LocalFileSystem::read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) throw std::runtime_error("error reading " + path);
-  return content.str();
+  // One allocation of the file's size and plain read(2)s: ingest reads
+  // thousands of files, and a stringstream copies each several times.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
+  struct Closer {
+    int descriptor;
+    ~Closer() { ::close(descriptor); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
+  }
+  std::string content;
+  // The size is a hint: a file still being written may grow, so read to the end.
+  content.resize(static_cast<std::size_t>(std::max<off_t>(info.st_size, 0)) + 1);
+  std::size_t filled = 0;
+  for (;;) {
+    if (filled == content.size()) content.resize(content.size() * 2);
+    const ssize_t got = ::read(fd, content.data() + filled, content.size() - filled);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("error reading " + path + ": " + std::strerror(errno));
+    }
+    if (got == 0) break;
+    filled += static_cast<std::size_t>(got);
+  }
+  content.resize(filled);
+  return content;
 }
 
 void LocalFileSystem::write_file(const std::string& path, const std::string& content) {

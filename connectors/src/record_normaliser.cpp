@@ -153,10 +153,21 @@ void assign_content_references(BankFile& file) {
 
 void normalise_bank_file(BankFile& file, const Registry& registry,
                          const std::vector<WatchlistEntry>& watchlist) {
+  BankFileNormaliser(registry, watchlist).normalise(file);
+}
+
+BankFileNormaliser::BankFileNormaliser(const Registry& registry,
+                                       const std::vector<WatchlistEntry>& watchlist)
+    : classifier_(std::make_unique<const CounterpartyClassifier>(registry, watchlist)) {}
+
+BankFileNormaliser::~BankFileNormaliser() = default;
+BankFileNormaliser::BankFileNormaliser(BankFileNormaliser&&) noexcept = default;
+BankFileNormaliser& BankFileNormaliser::operator=(BankFileNormaliser&&) noexcept = default;
+
+void BankFileNormaliser::normalise(BankFile& file) const {
   assign_content_references(file);
-  const CounterpartyClassifier classifier(registry, watchlist);
   for (BankStatement& statement : file.statements) {
-    for (BankRecord& record : statement.records) classifier.classify(record.counterparty);
+    for (BankRecord& record : statement.records) classifier_->classify(record.counterparty);
   }
 }
 

@@ -118,6 +118,7 @@ Registry load_registry(std::string_view yaml, const std::string& file) {
     registry_internal::read_map(*root, "the registry", rules, problems);
   }
   if (!problems.empty()) throw RegistryError(problems.sorted());
+  registry.build_index();
   return registry;
 }
 

@@ -77,6 +77,24 @@ void report_second_document(std::string_view text, ProblemList& problems) {
   }
 }
 
+// True when a document marker ("---" or "...", alone or followed by white
+// space) starts a line after `from`. YAML forbids such a line inside any
+// content, so without one no second document can follow, and the full
+// second parse of report_second_document can be skipped.
+bool has_marker_after(std::string_view text, std::size_t from) {
+  const auto is_marker = [&](std::size_t at) {
+    const std::string_view rest = text.substr(at);
+    if (!rest.starts_with("---") && !rest.starts_with("...")) return false;
+    return rest.size() == 3 || rest[3] == ' ' || rest[3] == '\t' || rest[3] == '\r' ||
+           rest[3] == '\n';
+  };
+  for (std::size_t line = text.find('\n', from); line != std::string_view::npos;
+       line = text.find('\n', line + 1)) {
+    if (is_marker(line + 1)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 YAML::Mark mark_at(std::string_view text, std::size_t offset) {
@@ -106,7 +124,12 @@ std::optional<YAML::Node> parse_document(std::string_view text, ProblemList& pro
     }
     return std::nullopt;
   }
-  report_second_document(text, problems);
+  // Registries are read by every command: parse twice only when a document
+  // marker after the content makes a second document possible.
+  if (const std::optional<std::size_t> content = first_content(text);
+      content && has_marker_after(text, *content)) {
+    report_second_document(text, problems);
+  }
   return root;
 }
 

@@ -63,7 +63,28 @@ bool is_compulsory(SchoolKind kind) {
   return kind == SchoolKind::Primary || kind == SchoolKind::Middle || kind == SchoolKind::NineYear;
 }
 
+void Registry::build_index() {
+  RegistryIndex built;
+  for (std::size_t i = 0; i < schools.size(); ++i) {
+    // emplace keeps the first entry, as the scans below find the first match.
+    built.by_id.emplace(schools[i].id, i);
+    for (const SchoolAccount& account : schools[i].accounts) {
+      built.by_account.emplace(normalise_account(account.number), i);
+    }
+  }
+  built.school_count = schools.size();
+  built.built = true;
+  index = std::move(built);
+}
+
 const School* Registry::find_school(const std::string& id) const {
+  if (index_current()) {
+    const auto found = index.by_id.find(id);
+    if (found == index.by_id.end()) return nullptr;
+    const School& school = schools[found->second];
+    if (school.id == id) return &school;
+    // An id edited in place since the index was built: scan below.
+  }
   for (const School& school : schools) {
     if (school.id == id) return &school;
   }
@@ -72,6 +93,15 @@ const School* Registry::find_school(const std::string& id) const {
 
 const School* Registry::find_account_owner(const std::string& account_number) const {
   const std::string wanted = normalise_account(account_number);
+  if (index_current()) {
+    const auto found = index.by_account.find(wanted);
+    if (found == index.by_account.end()) return nullptr;
+    const School& school = schools[found->second];
+    for (const SchoolAccount& account : school.accounts) {
+      if (normalise_account(account.number) == wanted) return &school;
+    }
+    // Accounts edited in place since the index was built: scan below.
+  }
   for (const School& school : schools) {
     for (const SchoolAccount& account : school.accounts) {
       if (normalise_account(account.number) == wanted) return &school;

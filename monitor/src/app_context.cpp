@@ -1,16 +1,28 @@
 #include "sfmon/monitor/app_context.h"
 
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <ostream>
+
 #include "sfmon/connectors/file_system.h"
 #include "sfmon/connectors/registry_loader.h"
 #include "sfmon/monitor/data_paths.h"
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/schema_migrations.h"
 
-#include <ostream>
-
 namespace sfmon {
 
-AppContext open_app(const std::optional<std::string>& config_path) {
+std::string registry_fingerprint(std::string_view registry_text) {
+  // v1: sync_registry as of schema version 5.
+  constexpr std::string_view kSyncVersion = "sfmon-registry-sync-v1\n";
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(kSyncVersion.data(), static_cast<unsigned>(kSyncVersion.size()));
+  engine.update(registry_text.data(), static_cast<unsigned>(registry_text.size()));
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+AppContext open_app(const std::optional<std::string>& config_path, RegistryUse use) {
   AppContext app;
   app.config = config_path ? load_config_file(*config_path) : default_config();
   LocalFileSystem fs;
@@ -21,19 +33,40 @@ AppContext open_app(const std::optional<std::string>& config_path) {
       throw ConfigError({app.config.file + ": " + what + ": " + e.what()});
     }
   };
-  if (app.config.registry) {
-    app.registry = load_registry(read(*app.config.registry, "registry"), *app.config.registry);
+  const auto load_lists = [&](const std::string& registry_text) {
+    if (app.config.registry) {
+      app.registry = load_registry(registry_text, *app.config.registry);
+    }
+    if (app.config.watchlist) {
+      app.watchlist =
+          load_watchlist(read(*app.config.watchlist, "watchlist"), *app.config.watchlist);
+    }
+    for (const WatchlistEntry& entry : app.watchlist) {
+      app.listed.push_back(rules::ListedParty{entry.name, entry.account, entry.reason});
+    }
+    app.registry_loaded = true;
+  };
+
+  // Reading and hashing the registry text takes about a millisecond;
+  // parsing 500 schools of YAML takes far longer, and rewriting the registry
+  // tables costs fsyncs, so both happen only when needed.
+  std::string registry_text;
+  if (use != RegistryUse::None && app.config.registry) {
+    registry_text = read(*app.config.registry, "registry");
   }
-  if (app.config.watchlist) {
-    app.watchlist = load_watchlist(read(*app.config.watchlist, "watchlist"), *app.config.watchlist);
-  }
-  for (const WatchlistEntry& entry : app.watchlist) {
-    app.listed.push_back(rules::ListedParty{entry.name, entry.account, entry.reason});
-  }
+  // A command that needs the registry checks it before touching the store,
+  // so a broken registry leaves no new database behind.
+  if (use == RegistryUse::Load) load_lists(registry_text);
+
   app.db = std::make_unique<SqliteDb>(app.config.database);
   migrate(*app.db);
   app.store = std::make_unique<RecordStore>(*app.db);
-  if (app.config.registry) app.store->sync_registry(app.registry);
+  if (use == RegistryUse::None || !app.config.registry) return app;
+
+  std::string fingerprint = registry_fingerprint(registry_text);
+  if (app.store->registry_fingerprint() == fingerprint) return app;
+  if (!app.registry_loaded) load_lists(registry_text);
+  app.store->sync_registry(app.registry, std::move(fingerprint));
   return app;
 }
 

@@ -67,7 +67,8 @@ int alerts_list_command(const CliArgs& args, std::ostream& out, std::ostream&) {
   const AlertFilter filter = filter_from(args);
   const OutputFormat format = output_format_from_string(args.value("format").value_or("table"));
 
-  AppContext app = open_app(args.value("config"));
+  // Alerts carry their school id: the registry is neither read nor synced.
+  AppContext app = open_app(args.value("config"), RegistryUse::None);
   AlertStore store(*app.db);
   write_alerts(store.list(filter, app.config.zone), format, app.config.zone, out);
   return 0;

@@ -14,8 +14,9 @@ namespace sfmon {
 const char* const kRunOnceHelp = R"(Usage: sfmon run-once [--config FILE]
 
 One pull of every connector in the config, then exit. Files connectors read
-their inbox folder: each file is stored in one transaction and moved to
-archive/ (or, when rejected, to quarantine/ with NAME.error beside it).
+their inbox folder: each file's records are stored all together or not at
+all, files commit in batches, and a file is moved to archive/ once its batch
+has committed (or, when rejected, to quarantine/ with NAME.error beside it).
 fee-http connectors page from their stored cursor; each page commits with the
 cursor after it. Busy or failing servers (429, 5xx, timeouts) are retried with
 backoff; any other failure stops that connector at the page named on stderr,

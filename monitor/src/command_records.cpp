@@ -49,7 +49,8 @@ int records_list_command(const CliArgs& args, std::ostream& out, std::ostream&) 
   }
   const OutputFormat format = output_format_from_string(args.value("format").value_or("table"));
 
-  AppContext app = open_app(args.value("config"));
+  // Schools of bank records come from the store's account table.
+  AppContext app = open_app(args.value("config"), RegistryUse::StoreOnly);
   write_records(app.store->list_records(filter, app.config.zone), format, out);
   return 0;
 }

@@ -5,7 +5,8 @@ namespace {
 
 constexpr const char* kColumns =
     "SELECT source, last_attempt, last_success, last_error, last_error_at, "
-    "consecutive_failures, records_read, pages_read, lag_seconds FROM connector_state";
+    "consecutive_failures, records_read, pages_read, lag_seconds, newest_event_at "
+    "FROM connector_state";
 
 ConnectorState read_row(const Statement& row) {
   ConnectorState state;
@@ -18,6 +19,7 @@ ConnectorState read_row(const Statement& row) {
   state.records_read = row.column_int64(6);
   state.pages_read = row.column_int64(7);
   state.lag_seconds = row.column_int64_or_null(8);
+  state.newest_event_at = row.column_int64_or_null(9);
   return state;
 }
 
@@ -82,6 +84,16 @@ void ConnectorStateStore::record_failure(const std::string& source, std::int64_t
       .bind_text(1, source)
       .bind_text(2, error)
       .bind_int64(3, at)
+      .run();
+}
+
+void ConnectorStateStore::record_newest_event(const std::string& source, std::int64_t event_utc) {
+  ensure_row(source);
+  db_.prepare(
+         "UPDATE connector_state SET newest_event_at = max(coalesce(newest_event_at, ?2), ?2) "
+         "WHERE source = ?1")
+      .bind_text(1, source)
+      .bind_int64(2, event_utc)
       .run();
 }
 

@@ -4,13 +4,11 @@
 #include <Poco/SHA2Engine.h>
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "sfmon/connectors/bank_file_parser.h"
 #include "sfmon/connectors/fee_file_parser.h"
-#include "sfmon/connectors/file_inbox.h"
-#include "sfmon/connectors/record_normaliser.h"
+#include "sfmon/monitor/connector_state.h"
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/sqlite_db.h"
 
@@ -23,103 +21,264 @@ std::string sha256_hex(const std::string& content) {
   return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
+void note_newest(std::optional<std::int64_t>& newest, std::int64_t utc_seconds) {
+  if (!newest || *newest < utc_seconds) newest = utc_seconds;
+}
+
+bool stored(const FileOutcome& outcome) {
+  return outcome.verdict == FileVerdict::Accepted || outcome.verdict == FileVerdict::Duplicate;
+}
+
+void fail(FileOutcome& outcome, const std::string& error) {
+  outcome.verdict = FileVerdict::Failed;
+  outcome.error = error;
+  outcome.result = IngestResult{};
+}
+
 }  // namespace
 
 IngestPipeline::IngestPipeline(FileSystem& fs, SqliteDb& db, RecordStore& store,
                                const Registry& registry,
-                               const std::vector<WatchlistEntry>& watchlist, const Zone& zone)
-    : fs_(fs), db_(db), store_(store), registry_(registry), watchlist_(watchlist), zone_(zone) {}
+                               const std::vector<WatchlistEntry>& watchlist, const Zone& zone,
+                               UtcClock clock, IngestBatchLimits limits)
+    : fs_(fs),
+      db_(db),
+      store_(store),
+      registry_(registry),
+      normaliser_(registry, watchlist),
+      zone_(zone),
+      clock_(std::move(clock)),
+      limits_(limits) {}
 
 FileOutcome IngestPipeline::ingest_file(const std::string& path, RecordKind kind,
                                         const std::string& source) {
+  PreparedFile file = prepare(path, kind, source);
+  if (file.ready) store(file, std::nullopt);
+  return std::move(file.outcome);
+}
+
+IngestPipeline::PreparedFile IngestPipeline::prepare(const std::string& path, RecordKind kind,
+                                                     const std::string& source) {
+  PreparedFile file;
+  file.kind = kind;
+  file.outcome.path = path;
   std::string content;
   try {
     content = fs_.read_file(path);
   } catch (const std::exception& e) {
-    FileOutcome outcome;
-    outcome.path = path;
-    outcome.verdict = FileVerdict::Failed;
-    outcome.error = e.what();
-    return outcome;
+    fail(file.outcome, e.what());
+    return file;
   }
-  return ingest_content(path, content, kind, source);
-}
-
-FileOutcome IngestPipeline::ingest_content(const std::string& path, const std::string& content,
-                                           RecordKind kind, const std::string& source) {
-  FileOutcome outcome;
-  outcome.path = path;
-  FileOrigin origin{source, path, sha256_hex(content), to_string(kind), ""};
+  file.origin = FileOrigin{source, path, sha256_hex(content), to_string(kind), ""};
   if (kind == RecordKind::Fee) {
     const auto first = content.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-    origin.format = first != std::string::npos && content[first] == '{' ? "jsonl" : "csv";
+    file.origin.format = first != std::string::npos && content[first] == '{' ? "jsonl" : "csv";
   }
   try {
-    if (store_.has_ingested(origin.sha256, origin.kind)) {
-      outcome.verdict = FileVerdict::Duplicate;
-      outcome.result.ingest_id = store_.record_duplicate(origin);
-      return outcome;
-    }
-    if (kind == RecordKind::Bank) {
-      BankFile file;
-      try {
-        file = parse_bank_file(content, path, zone_);
-        normalise_bank_file(file, registry_, watchlist_);
-      } catch (const InputError& e) {
-        outcome.verdict = FileVerdict::Rejected;
-        outcome.error = e.what();
-        return outcome;
-      }
-      for (Warning& warning : registry_warnings(file)) file.warnings.push_back(std::move(warning));
-      outcome.warnings = file.warnings;
-      Transaction transaction(db_);
-      outcome.result = store_.store_bank_file(file, origin);
-      EvaluationQueue(db_).mark(file, registry_, zone_);
-      transaction.commit();
-    } else {
-      std::vector<FeeRecord> records;
-      try {
-        records = parse_fee_file(content, path, zone_);
-      } catch (const InputError& e) {
-        outcome.verdict = FileVerdict::Rejected;
-        outcome.error = e.what();
-        return outcome;
-      }
-      outcome.warnings = registry_warnings(records);
-      Transaction transaction(db_);
-      outcome.result = store_.store_fee_records(records, origin);
-      EvaluationQueue(db_).mark(records, registry_);
-      transaction.commit();
-    }
-    outcome.verdict = FileVerdict::Accepted;
+    // A file archived after a crash between commit and move comes back here:
+    // its content is known, so it is not even parsed.
+    file.known = store_.has_ingested(file.origin.sha256, file.origin.kind);
   } catch (const StoreError& e) {
-    outcome.verdict = FileVerdict::Failed;
-    outcome.error = path + ": could not store: " + e.what();
+    fail(file.outcome, path + ": could not store: " + e.what());
+    return file;
   }
-  return outcome;
+  if (file.known) {
+    file.ready = true;
+    return file;
+  }
+  try {
+    if (kind == RecordKind::Bank) {
+      file.bank = parse_bank_file(content, path, zone_);
+      normaliser_.normalise(file.bank);
+      for (Warning& warning : registry_warnings(file.bank)) {
+        file.bank.warnings.push_back(std::move(warning));
+      }
+      file.outcome.warnings = file.bank.warnings;
+      for (const BankStatement& statement : file.bank.statements) {
+        file.records += static_cast<std::int64_t>(statement.records.size());
+        for (const BankRecord& record : statement.records) {
+          note_newest(file.newest_at, record.booked_at.utc_seconds);
+        }
+      }
+    } else {
+      file.fees = parse_fee_file(content, path, zone_);
+      file.outcome.warnings = registry_warnings(file.fees);
+      file.records = static_cast<std::int64_t>(file.fees.size());
+      for (const FeeRecord& record : file.fees)
+        note_newest(file.newest_at, record.paid_at.utc_seconds);
+    }
+  } catch (const InputError& e) {
+    file.outcome.verdict = FileVerdict::Rejected;
+    file.outcome.error = e.what();
+    return file;
+  }
+  file.ready = true;
+  return file;
+}
+
+void IngestPipeline::store(PreparedFile& file, const std::optional<std::string>& connector_source) {
+  FileOutcome& outcome = file.outcome;
+  try {
+    // Inside a batch this is a savepoint: a failure undoes this file only.
+    Transaction transaction(db_);
+    // Checked again under the write lock: the same content may have been
+    // stored since prepare(), by this batch or by another process.
+    if (file.known || store_.has_ingested(file.origin.sha256, file.origin.kind)) {
+      outcome.verdict = FileVerdict::Duplicate;
+      outcome.warnings.clear();
+      outcome.result = IngestResult{};
+      outcome.result.ingest_id = store_.record_duplicate(file.origin);
+    } else if (file.kind == RecordKind::Bank) {
+      outcome.result = store_.store_bank_file(file.bank, file.origin);
+      EvaluationQueue(db_).mark(file.bank, registry_, zone_);
+      outcome.verdict = FileVerdict::Accepted;
+    } else {
+      outcome.result = store_.store_fee_records(file.fees, file.origin);
+      EvaluationQueue(db_).mark(file.fees, registry_);
+      outcome.verdict = FileVerdict::Accepted;
+    }
+    if (connector_source) {
+      ConnectorStateStore state(db_);
+      state.record_page(*connector_source, file.records);
+      if (file.newest_at) state.record_newest_event(*connector_source, *file.newest_at);
+    }
+    transaction.commit();
+  } catch (const StoreError& e) {
+    fail(outcome, outcome.path + ": could not store: " + e.what());
+  }
+}
+
+void IngestPipeline::commit_batch(std::vector<PreparedFile>& batch, FileInbox& inbox,
+                                  const std::string& connector_source,
+                                  std::vector<FileOutcome>& outcomes) {
+  if (batch.empty()) return;
+  const auto fail_batch = [&](const std::string& why) {
+    for (PreparedFile& file : batch) {
+      if (file.outcome.verdict != FileVerdict::Failed || file.outcome.error.empty()) {
+        fail(file.outcome, file.outcome.path + ": could not store: " + why);
+      }
+    }
+  };
+  try {
+    Transaction transaction(db_);
+    for (PreparedFile& file : batch) {
+      store(file, connector_source);
+      if (!db_.in_transaction()) {
+        // Some errors (disk full, I/O) make sqlite roll back the whole
+        // transaction, and with it the files stored before this one.
+        throw StoreError("the batch transaction was rolled back by sqlite: " + file.outcome.error,
+                         "", db_.path());
+      }
+    }
+    transaction.commit();
+  } catch (const StoreError& e) {
+    fail_batch(e.what());
+  }
+  for (PreparedFile& file : batch) {
+    FileOutcome& outcome = file.outcome;
+    if (stored(outcome)) {
+      try {
+        outcome.moved_to = inbox.archive(outcome.path);
+      } catch (const std::exception& e) {
+        // The records are safe in the store; the file stays and is seen as
+        // a duplicate next time.
+        outcome.warnings.push_back(
+            Warning{outcome.path, "", std::string("could not move file: ") + e.what()});
+      }
+    }
+    outcomes[file.slot] = std::move(outcome);
+  }
+  batch.clear();
 }
 
 std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& connector) {
   FileInbox inbox(fs_, InboxFolders{connector.path, connector.archive, connector.quarantine});
   const RecordKind kind =
       connector.type == ConnectorType::BankFiles ? RecordKind::Bank : RecordKind::Fee;
-  std::vector<FileOutcome> outcomes;
-  for (const std::string& path : inbox.pending()) {
-    FileOutcome outcome = ingest_file(path, kind, connector.name);
+  ConnectorStateStore state(db_);
+  // The connector's health is bookkeeping: failing to write it must not
+  // stop records from being stored, so it is reported as a warning.
+  std::vector<std::string> state_errors;
+  const auto update_state = [&](const auto& write) {
     try {
-      if (outcome.verdict == FileVerdict::Accepted || outcome.verdict == FileVerdict::Duplicate) {
-        outcome.moved_to = inbox.archive(path);
-      } else if (outcome.verdict == FileVerdict::Rejected) {
-        outcome.moved_to = inbox.quarantine(path, outcome.error);
-        store_.record_rejection(FileOrigin{connector.name, path, "", to_string(kind)}, outcome.error,
-                                outcome.moved_to);
-      }
-    } catch (const std::exception& e) {
-      // The records are safe in the store; the file stays and is seen as a
-      // duplicate next time.
-      outcome.warnings.push_back(Warning{path, "", std::string("could not move file: ") + e.what()});
+      write();
+    } catch (const StoreError& e) {
+      state_errors.push_back(e.what());
     }
-    outcomes.push_back(std::move(outcome));
+  };
+  update_state([&] {
+    Transaction transaction(db_);  // one commit, not one per statement
+    state.record_attempt(connector.name, utc_now(clock_));
+    transaction.commit();
+  });
+
+  std::vector<std::string> paths;
+  try {
+    paths = inbox.pending();
+  } catch (const std::exception& e) {
+    update_state([&] { state.record_failure(connector.name, utc_now(clock_), e.what()); });
+    throw;
+  }
+
+  std::vector<FileOutcome> outcomes(paths.size());
+  std::vector<PreparedFile> batch;
+  std::int64_t batch_records = 0;
+  auto batch_started = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (batch.empty()) batch_started = std::chrono::steady_clock::now();
+    PreparedFile file = prepare(paths[i], kind, connector.name);
+    file.slot = i;
+    if (file.ready) {
+      batch_records += file.records;
+      batch.push_back(std::move(file));
+    } else {
+      FileOutcome& outcome = file.outcome;
+      if (outcome.verdict == FileVerdict::Rejected) {
+        try {
+          outcome.moved_to = inbox.quarantine(outcome.path, outcome.error);
+          store_.record_rejection(FileOrigin{connector.name, outcome.path, "", to_string(kind)},
+                                  outcome.error, outcome.moved_to);
+        } catch (const std::exception& e) {
+          outcome.warnings.push_back(
+              Warning{outcome.path, "", std::string("could not quarantine file: ") + e.what()});
+        }
+      }
+      outcomes[i] = std::move(outcome);
+    }
+    const bool full = static_cast<int>(batch.size()) >= limits_.max_files ||
+                      batch_records >= limits_.max_records ||
+                      std::chrono::steady_clock::now() - batch_started >= limits_.max_parse_time;
+    if (full) {
+      commit_batch(batch, inbox, connector.name, outcomes);
+      batch_records = 0;
+    }
+  }
+  commit_batch(batch, inbox, connector.name, outcomes);
+
+  const auto failed = std::find_if(outcomes.rbegin(), outcomes.rend(), [](const FileOutcome& o) {
+    return o.verdict == FileVerdict::Failed;
+  });
+  update_state([&] {
+    Transaction transaction(db_);
+    const std::int64_t now = utc_now(clock_);
+    // A rejected file is the file's fault, not the source's.
+    if (failed == outcomes.rend()) {
+      state.record_success(connector.name, now);
+    } else {
+      state.record_failure(connector.name, now, failed->error);
+    }
+    std::optional<std::int64_t> lag;
+    if (const auto current = state.get(connector.name); current && current->newest_event_at) {
+      lag = std::max<std::int64_t>(0, now - *current->newest_event_at);
+    }
+    state.record_lag(connector.name, lag);
+    transaction.commit();
+  });
+  if (!outcomes.empty()) {
+    for (const std::string& error : state_errors) {
+      outcomes.back().warnings.push_back(
+          Warning{"", "", "connector state of " + connector.name + " not recorded: " + error});
+    }
   }
   return outcomes;
 }
@@ -130,23 +289,25 @@ std::vector<Warning> IngestPipeline::registry_warnings(const BankFile& file) con
   for (const BankStatement& statement : file.statements) {
     if (registry_.find_account_owner(statement.account) == nullptr &&
         reported.insert(statement.account).second) {
-      warnings.push_back(Warning{statement.records.empty() ? "" : statement.records[0].source.file,
-                                 "", "unregistered account " + statement.account +
-                                         ": records stored without a school"});
+      warnings.push_back(Warning{
+          statement.records.empty() ? "" : statement.records[0].source.file, "",
+          "unregistered account " + statement.account + ": records stored without a school"});
     }
   }
   return warnings;
 }
 
-std::vector<Warning> IngestPipeline::registry_warnings(const std::vector<FeeRecord>& records) const {
+std::vector<Warning> IngestPipeline::registry_warnings(
+    const std::vector<FeeRecord>& records) const {
   std::vector<Warning> warnings;
   std::set<std::string> reported;
   for (const FeeRecord& record : records) {
     if (registry_.find_school(record.school_id) == nullptr &&
         reported.insert(record.school_id).second) {
-      warnings.push_back(Warning{record.source.file, record.source.position,
-                                 "unregistered school " + record.school_id +
-                                     ": fee records stored, rules skip them until it is registered"});
+      warnings.push_back(
+          Warning{record.source.file, record.source.position,
+                  "unregistered school " + record.school_id +
+                      ": fee records stored, rules skip them until it is registered"});
     }
   }
   return warnings;

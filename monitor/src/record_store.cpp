@@ -109,7 +109,8 @@ std::int64_t RecordStore::now() const {
   return clock_ ? clock_() : system_now();
 }
 
-void RecordStore::sync_registry(const Registry& registry) {
+void RecordStore::sync_registry(const Registry& registry,
+                                const std::optional<std::string>& fingerprint) {
   Transaction transaction(db_);
   // Child rows are rebuilt from scratch; schools are updated in place so that
   // rows elsewhere referring to a school id that stays are not disturbed.
@@ -142,7 +143,25 @@ void RecordStore::sync_registry(const Registry& registry) {
     }
     insert_school_details(db_, school);
   }
+  if (fingerprint) {
+    db_.prepare(
+           "INSERT INTO registry_sync (id, fingerprint, synced_at) VALUES (1, ?1, ?2) "
+           "ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, "
+           "synced_at = excluded.synced_at")
+        .bind_text(1, *fingerprint)
+        .bind_int64(2, now())
+        .run();
+  } else {
+    db_.exec("DELETE FROM registry_sync");
+  }
   transaction.commit();
+}
+
+std::optional<std::string> RecordStore::registry_fingerprint() {
+  Statement& query = db_.prepare("SELECT fingerprint FROM registry_sync WHERE id = 1");
+  ResetGuard done(query);
+  if (!query.step()) return std::nullopt;
+  return query.column_text(0);
 }
 
 bool RecordStore::has_ingested(const std::string& sha256, const std::string& kind) {
@@ -236,26 +255,36 @@ std::int64_t RecordStore::record_duplicate(const FileOrigin& origin) {
 }
 
 StoreSummary RecordStore::summary() {
-  Statement& query = db_.prepare(
-      "SELECT (SELECT count(*) FROM bank_records), (SELECT count(*) FROM fee_records), "
-      "(SELECT count(*) FROM bank_records WHERE status = 'booked'), "
-      "(SELECT count(*) FROM bank_records WHERE status = 'pending'), "
-      "(SELECT count(*) FROM bank_records b "
-      " WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.number = b.account)), "
+  // Printed after every run-once, so it must not read every record: bank
+  // records are counted per account from the (account, time) index, which
+  // also tells the unregistered ones apart; pending ones come from their
+  // partial index, and booked = all - pending (status has two values).
+  StoreSummary summary;
+  {
+    Statement& bank = db_.prepare(
+        "SELECT coalesce(sum(g.n), 0), "
+        "coalesce(sum(CASE WHEN a.number IS NULL THEN g.n ELSE 0 END), 0) "
+        "FROM (SELECT account, count(*) AS n FROM bank_records GROUP BY account) AS g "
+        "LEFT JOIN accounts a ON a.number = g.account");
+    ResetGuard done(bank);
+    if (!bank.step()) throw StoreError("summary returned no row", bank.sql(), db_.path());
+    summary.bank_records = bank.column_int64(0);
+    summary.unregistered_account_records = bank.column_int64(1);
+  }
+  Statement& rest = db_.prepare(
+      "SELECT (SELECT count(*) FROM bank_records WHERE status = 'pending'), "
+      "(SELECT count(*) FROM fee_records), "
       "(SELECT count(*) FROM ingest_log WHERE status = 'accepted'), "
       "(SELECT count(*) FROM ingest_log WHERE status = 'rejected'), "
       "(SELECT count(*) FROM ingest_log WHERE status = 'duplicate')");
-  ResetGuard done(query);
-  if (!query.step()) throw StoreError("summary returned no row", query.sql(), db_.path());
-  StoreSummary summary;
-  summary.bank_records = query.column_int64(0);
-  summary.fee_records = query.column_int64(1);
-  summary.bank_booked = query.column_int64(2);
-  summary.bank_pending = query.column_int64(3);
-  summary.unregistered_account_records = query.column_int64(4);
-  summary.files_accepted = query.column_int64(5);
-  summary.files_rejected = query.column_int64(6);
-  summary.files_duplicate = query.column_int64(7);
+  ResetGuard done(rest);
+  if (!rest.step()) throw StoreError("summary returned no row", rest.sql(), db_.path());
+  summary.bank_pending = rest.column_int64(0);
+  summary.bank_booked = summary.bank_records - summary.bank_pending;
+  summary.fee_records = rest.column_int64(1);
+  summary.files_accepted = rest.column_int64(2);
+  summary.files_rejected = rest.column_int64(3);
+  summary.files_duplicate = rest.column_int64(4);
   return summary;
 }
 

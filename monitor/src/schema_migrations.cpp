@@ -413,6 +413,26 @@ END;
 CREATE INDEX deliveries_by_notice ON deliveries(notice_id);
 )sql";
 
+// Version 5: start-up and ingest speed. registry_sync remembers the
+// fingerprint of the registry text last written into the registry tables, so
+// commands rewrite them only when the registry changed (app_context.cpp).
+// connector_state.newest_event_at keeps the newest booked or paid time a
+// files connector has read, from which its lag is computed after each pull.
+// bank_records_pending lets the store summary count pending records without
+// reading every row (it holds only the few pending ones, so ingest of booked
+// records never writes to it).
+constexpr const char* kRegistrySync = R"sql(
+CREATE TABLE registry_sync (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),  -- one row at most
+  fingerprint TEXT    NOT NULL CHECK (fingerprint <> ''),
+  synced_at   INTEGER NOT NULL                     -- UTC seconds
+) STRICT;
+
+ALTER TABLE connector_state ADD COLUMN newest_event_at INTEGER;  -- UTC seconds
+
+CREATE INDEX bank_records_pending ON bank_records(account) WHERE status = 'pending';
+)sql";
+
 SchemaVersionError too_new(SqliteDb& db, int found) {
   return SchemaVersionError(
       "database schema version " + std::to_string(found) + " is newer than this sfmon supports (" +
@@ -462,8 +482,11 @@ const std::vector<Migration>& schema_migrations() {
       {1, "base schema", kBaseSchema},
       {2, "promotion counts, alert evidence, fee account index", kEvidenceAndPromotions},
       {3, "alerts, their firings, evidence and events; replays; evaluation queue", kAlerts},
-      {4, "daemon: connector state, notices, deliveries, dead letters, silences, escalations, tokens",
+      {4,
+       "daemon: connector state, notices, deliveries, dead letters, silences, escalations, tokens",
        kDaemon},
+      {5, "registry sync fingerprint, newest event time per connector, pending index",
+       kRegistrySync},
   };
   return steps;
 }

@@ -300,6 +300,13 @@ void SqliteDb::configure(const SqliteOptions& options) {
   }
   exec(options.synchronous == Synchronous::Full ? "PRAGMA synchronous=FULL"
                                                 : "PRAGMA synchronous=NORMAL");
+  // A negative cache_size counts KiB rather than pages.
+  exec("PRAGMA cache_size=" + std::to_string(-static_cast<std::int64_t>(options.cache_size_kib)));
+  if (!is_memory_path(path_)) {
+    exec("PRAGMA wal_autocheckpoint=" + std::to_string(options.wal_autocheckpoint_pages));
+    exec("PRAGMA journal_size_limit=" + std::to_string(options.journal_size_limit_bytes));
+  }
+  exec(options.temp_store_in_memory ? "PRAGMA temp_store=MEMORY" : "PRAGMA temp_store=DEFAULT");
   exec("PRAGMA foreign_keys=ON");
   // A sqlite built without foreign key support accepts the pragma silently.
   if (pragma_text("PRAGMA foreign_keys") != "1") {

@@ -484,6 +484,28 @@ TEST(RegistryLoaderTest, RejectsASecondYamlDocument) {
                           "another"));
 }
 
+TEST(RegistryLoaderTest, RejectsASecondDocumentAfterAnEndMarker) {
+  EXPECT_THAT(problems_of("---\n" + one_school() + "...\nschools: []\n"),
+              ElementsAre("schools.yaml:9:1: the registry must be one YAML document; found "
+                          "another"));
+}
+
+TEST(RegistryLoaderTest, DashesInsideAValueAreNoDocumentMarker) {
+  // Only "---" at the start of a line can begin a document: the quick check
+  // for a second document must not mistake these for one.
+  const Registry registry = load_registry(
+      "---\n" + one_school("    district: \"--- 岳麓区 ---\"\n") + "# --- end\n", kFile);
+  ASSERT_EQ(registry.schools.size(), 1u);
+  EXPECT_EQ(registry.schools[0].district, "--- 岳麓区 ---");
+}
+
+TEST(RegistryLoaderTest, ALoadedRegistryIsIndexed) {
+  const Registry registry = load_registry(kRealisticRegistry, kFile);
+  EXPECT_TRUE(registry.index.built);
+  ASSERT_NE(registry.find_account_owner("6217002000001234"), nullptr);
+  EXPECT_EQ(registry.find_account_owner("6217002000001234")->id, "CS-0002");
+}
+
 TEST(RegistryLoaderTest, CollectsEveryProblemOfTheFileInOneErrorInFileOrder) {
   const std::string yaml =
       "schools:\n"

@@ -36,5 +36,50 @@ TEST(RegistryLookup, FindsOwnerOfNormalisedAccount) {
   EXPECT_EQ(school_kind_from_string("college"), std::nullopt);
 }
 
+School school_with_account(const std::string& id, const std::string& number) {
+  return School{.id = id, .accounts = {{number, "CCB", AccountRole::Supervised}}};
+}
+
+TEST(RegistryLookup, IndexedLookupsAgreeWithTheScan) {
+  Registry registry{{school_with_account("CS-1", "4305 0180"), school_with_account("CS-2", "77-01"),
+                     school_with_account("CS-1", "99")}};
+  registry.build_index();
+  ASSERT_TRUE(registry.index.built);
+  EXPECT_EQ(registry.find_account_owner("43050180"), &registry.schools[0]);
+  EXPECT_EQ(registry.find_account_owner("7701"), &registry.schools[1]);
+  EXPECT_EQ(registry.find_account_owner("12345"), nullptr);
+  // A repeated id finds the first school, as the scan does.
+  EXPECT_EQ(registry.find_school("CS-1"), &registry.schools[0]);
+  EXPECT_EQ(registry.find_school("CS-3"), nullptr);
+}
+
+TEST(RegistryLookup, CopiesKeepAWorkingIndex) {
+  Registry original{{school_with_account("CS-1", "111"), school_with_account("CS-2", "222")}};
+  original.build_index();
+  const Registry copy = original;
+  // Positions, not pointers: the copy answers with its own schools.
+  EXPECT_EQ(copy.find_account_owner("222"), &copy.schools[1]);
+  EXPECT_EQ(copy.find_school("CS-1"), &copy.schools[0]);
+}
+
+TEST(RegistryLookup, SchoolsAddedAfterIndexingAreFound) {
+  Registry registry{{school_with_account("CS-1", "111")}};
+  registry.build_index();
+  registry.schools.push_back(school_with_account("CS-2", "222"));
+  ASSERT_NE(registry.find_account_owner("222"), nullptr);
+  EXPECT_EQ(registry.find_account_owner("222")->id, "CS-2");
+  EXPECT_EQ(registry.find_school("CS-2"), &registry.schools[1]);
+}
+
+TEST(RegistryLookup, AccountEditedInPlaceIsNotAttributedToItsOldOwner) {
+  Registry registry{{school_with_account("CS-1", "111"), school_with_account("CS-2", "222")}};
+  registry.build_index();
+  registry.schools[0].accounts[0].number = "333";
+  EXPECT_EQ(registry.find_account_owner("111"), nullptr);
+  registry.build_index();
+  ASSERT_NE(registry.find_account_owner("333"), nullptr);
+  EXPECT_EQ(registry.find_account_owner("333")->id, "CS-1");
+}
+
 }  // namespace
 }  // namespace sfmon

@@ -157,6 +157,31 @@ TEST_F(RecordStoreTest, StoringTheSameBankFileTwiceAddsNothing) {
   EXPECT_EQ(summary.files_duplicate, 1);
 }
 
+TEST_F(RecordStoreTest, SummaryCountsPendingBookedAndUnregisteredRecords) {
+  store_.sync_registry(Registry{{school("CS-0001", {kSupervised})}});
+  BankRecord pending = bank_record("R2", -50, "2024-09-02T11:00:00+08:00");
+  pending.status = EntryStatus::Pending;
+  store_.store_bank_file(bank_file({bank_record("R1", 100, "2024-09-02T10:00:00+08:00"), pending}),
+                         bank_origin());
+  store_.store_bank_file(bank_file({bank_record("R9", 7, "2024-09-03T10:00:00+08:00", kStranger),
+                                    bank_record("R8", 8, "2024-09-03T11:00:00+08:00", kStranger)},
+                                   kStranger),
+                         bank_origin("sha-bank-2"));
+  store_.store_fee_records({fee_record("F1", 100, "2024-09-02T09:00:00+08:00")}, fee_origin());
+  StoreSummary summary = store_.summary();
+  EXPECT_EQ(summary.bank_records, 4);
+  EXPECT_EQ(summary.bank_pending, 1);
+  EXPECT_EQ(summary.bank_booked, 3);
+  EXPECT_EQ(summary.unregistered_account_records, 2);
+  EXPECT_EQ(summary.fee_records, 1);
+  EXPECT_EQ(summary.files_accepted, 3);
+
+  // Registering the stranger's account makes its records registered at once.
+  store_.sync_registry(
+      Registry{{school("CS-0001", {kSupervised}), school("CS-0002", {kStranger})}});
+  EXPECT_EQ(store_.summary().unregistered_account_records, 0);
+}
+
 TEST_F(RecordStoreTest, SameReferenceOnAnotherAccountIsAnotherRecord) {
   store_.store_bank_file(bank_file({bank_record("R1", 100, "2024-09-02T10:00:00+08:00")}),
                          bank_origin("a"));

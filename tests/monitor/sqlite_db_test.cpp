@@ -76,6 +76,32 @@ TEST(SqliteDbFileTest, NormalSynchronousCanBeChosen) {
   EXPECT_EQ(sync.column_int64(0), 1);  // NORMAL
 }
 
+std::int64_t pragma_value(SqliteDb& db, const std::string& pragma) {
+  Statement query = db.prepare_uncached("PRAGMA " + pragma);
+  EXPECT_TRUE(query.step()) << pragma;
+  return query.column_int64(0);
+}
+
+TEST(SqliteDbFileTest, CacheAndCheckpointSizesFollowTheOptions) {
+  TempDir dir;
+  SqliteDb defaults(dir.file("defaults.db"));
+  EXPECT_EQ(pragma_value(defaults, "cache_size"), -64 * 1024);  // KiB
+  EXPECT_EQ(pragma_value(defaults, "wal_autocheckpoint"), 8192);
+  EXPECT_EQ(pragma_value(defaults, "journal_size_limit"), 64 * 1024 * 1024);
+  EXPECT_EQ(pragma_value(defaults, "temp_store"), 2);  // MEMORY
+
+  SqliteOptions options;
+  options.cache_size_kib = 1024;
+  options.wal_autocheckpoint_pages = 100;
+  options.journal_size_limit_bytes = 4096;
+  options.temp_store_in_memory = false;
+  SqliteDb chosen(dir.file("chosen.db"), options);
+  EXPECT_EQ(pragma_value(chosen, "cache_size"), -1024);
+  EXPECT_EQ(pragma_value(chosen, "wal_autocheckpoint"), 100);
+  EXPECT_EQ(pragma_value(chosen, "journal_size_limit"), 4096);
+  EXPECT_EQ(pragma_value(chosen, "temp_store"), 0);  // DEFAULT
+}
+
 TEST(SqliteDbFileTest, OpenFailureNamesThePath) {
   const std::string path = "/nonexistent-sfmon-dir/sub/store.db";
   try {

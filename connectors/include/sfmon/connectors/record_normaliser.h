@@ -3,12 +3,15 @@
 // records a deterministic content hash and classifies every counterparty as a
 // person or an organisation, recording the basis.
 
+#include <memory>
 #include <vector>
 
 #include "sfmon/model/bank_record.h"
 #include "sfmon/model/registry.h"
 
 namespace sfmon {
+
+class CounterpartyClassifier;
 
 // Classification order: the source's own marking (kept), a registry related
 // party or watchlist entry with a class-revealing name, legal-form words
@@ -22,7 +25,28 @@ void classify_counterparty(Counterparty& counterparty, const Registry& registry,
 // same records in another file get the same reference.
 void assign_content_references(BankFile& file);
 
+// Assigns content references and classifies every counterparty. Indexes
+// the registry's related parties and the watchlist on every call: code that
+// normalises many files should keep one BankFileNormaliser instead.
 void normalise_bank_file(BankFile& file, const Registry& registry,
                          const std::vector<WatchlistEntry>& watchlist);
+
+// normalise_bank_file for many files against one registry and watchlist,
+// indexed once at construction (about a millisecond for 500 schools). Copies
+// what it needs: the arguments need not outlive it. Rebuild it when the
+// registry or watchlist changes. normalise() is const and may be called from
+// several threads at once.
+class BankFileNormaliser {
+ public:
+  BankFileNormaliser(const Registry& registry, const std::vector<WatchlistEntry>& watchlist);
+  ~BankFileNormaliser();
+  BankFileNormaliser(BankFileNormaliser&&) noexcept;
+  BankFileNormaliser& operator=(BankFileNormaliser&&) noexcept;
+
+  void normalise(BankFile& file) const;
+
+ private:
+  std::unique_ptr<const CounterpartyClassifier> classifier_;
+};
 
 }  // namespace sfmon

@@ -1,8 +1,10 @@
 #pragma once
 // The school registry (schools.yaml) and the watchlist as plain data.
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sfmon/model/money.h"
@@ -64,12 +66,34 @@ struct School {
   std::vector<AcademicTerm> academic_calendar;  // empty: the default calendar
 };
 
+// Lookup tables over Registry::schools, by position in the list, so that
+// copies and moves of a registry keep a valid index.
+struct RegistryIndex {
+  std::unordered_map<std::string, std::size_t> by_id;       // first school with the id
+  std::unordered_map<std::string, std::size_t> by_account;  // normalised number -> owner
+  std::size_t school_count = 0;  // schools.size() when built; another size means stale
+  bool built = false;
+};
+
 struct Registry {
   std::vector<School> schools;
+  // Built by build_index() (load_registry calls it). While it is missing or
+  // stale (the school list changed size) the lookups scan every school,
+  // which costs O(schools) per call; with it they are O(1). The lookups only
+  // read it, so several threads may look up in one registry at once.
+  RegistryIndex index;
+
+  // Indexes ids and normalised account numbers. Call again after changing
+  // ids or accounts of schools in place: such edits keep the list's size, so
+  // the lookups cannot tell that the index is stale.
+  void build_index();
 
   const School* find_school(const std::string& id) const;
   // The school owning `account_number`, or nullptr when it is unregistered.
   const School* find_account_owner(const std::string& account_number) const;
+
+ private:
+  bool index_current() const { return index.built && index.school_count == schools.size(); }
 };
 
 struct WatchlistEntry {

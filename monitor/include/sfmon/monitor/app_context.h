@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sfmon/model/registry.h"
@@ -18,10 +19,25 @@
 
 namespace sfmon {
 
+// How much of the registry a command needs; open_app reads no more.
+enum class RegistryUse {
+  // Registry and watchlist parsed into the AppContext (ingest, rules,
+  // notices, the daemon). The store's registry tables are rewritten only
+  // when the registry text changed since the last sync.
+  Load,
+  // Only the store's registry tables are read (records queries): the YAML
+  // is parsed, and the tables rewritten, only when the registry text changed
+  // since the last sync. app.registry and app.watchlist stay empty otherwise.
+  StoreOnly,
+  // No registry data at all (alert queries): neither read nor synced.
+  None,
+};
+
 struct AppContext {
   Config config;
-  Registry registry;
-  std::vector<WatchlistEntry> watchlist;
+  Registry registry;  // empty unless registry_loaded
+  bool registry_loaded = false;
+  std::vector<WatchlistEntry> watchlist;   // empty unless registry_loaded
   std::vector<rules::ListedParty> listed;  // watchlist (and, later, the published blacklist)
   std::unique_ptr<SqliteDb> db;
   std::unique_ptr<RecordStore> store;
@@ -38,8 +54,16 @@ void load_rules(AppContext& app);
 void evaluate_pending(AppContext& app, std::ostream& out);
 
 // Loads `config_path` (or the embedded default when empty), opens and
-// migrates the database, loads the registry and watchlist and syncs the
-// registry into the store. Throws ConfigError / RegistryError / StoreError.
-AppContext open_app(const std::optional<std::string>& config_path);
+// migrates the database, loads the registry and watchlist as `use` asks and
+// syncs the registry into the store when its text changed (the store keeps
+// a fingerprint of the text it last synced). Throws ConfigError /
+// RegistryError / StoreError.
+AppContext open_app(const std::optional<std::string>& config_path,
+                    RegistryUse use = RegistryUse::Load);
+
+// What the store remembers of a registry text: SHA-256 (hex) of a version tag
+// and the text. Changing the tag makes every store sync once more, as is
+// needed when sync_registry starts writing the tables differently.
+std::string registry_fingerprint(std::string_view registry_text);
 
 }  // namespace sfmon

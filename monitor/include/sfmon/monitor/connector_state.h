@@ -1,5 +1,5 @@
 #pragma once
-// Per-connector health in the `connector_state` table (schema version 4), for
+// Per-connector health in the `connector_state` table (schema versions 4, 5), for
 // run-once's report, /metrics and the API. One row per source (connector
 // name), created on first use. Times are UTC seconds.
 //
@@ -30,6 +30,9 @@ struct ConnectorState {
   // until the source delivered a record. A steadily growing lag means the
   // source has stopped delivering, whether or not its requests succeed.
   std::optional<std::int64_t> lag_seconds;
+  // The newest event time (booked / paid, UTC seconds) read so far by a
+  // files connector (record_newest_event); null until it read a record.
+  std::optional<std::int64_t> newest_event_at;
 };
 
 class ConnectorStateStore {
@@ -47,6 +50,10 @@ class ConnectorStateStore {
   void record_success(const std::string& source, std::int64_t at);
   // The pull ended with `error`: last_error(_at) set, consecutive_failures + 1.
   void record_failure(const std::string& source, std::int64_t at, const std::string& error);
+  // Raises newest_event_at to `event_utc` when that is newer. Files
+  // connectors call it with each committed file, in its transaction, and
+  // compute their lag from it at the end of a pull.
+  void record_newest_event(const std::string& source, std::int64_t event_utc);
   // Sets lag_seconds (nullopt clears it).
   void record_lag(const std::string& source, std::optional<std::int64_t> lag_seconds);
 

@@ -1,16 +1,29 @@
 #pragma once
-// read → parse → normalise → store, one file at a time. A file's records
-// commit in one transaction or not at all; a file is moved to the archive
-// only after its commit, so a crash between the two re-reads a file whose
-// content hash the store already knows, and adds nothing.
+// read → parse → normalise → store. A file's records commit all together or
+// not at all; a file is moved to the archive only after its commit, so a
+// crash between the two re-reads a file whose content hash the store already
+// knows, and adds nothing.
+//
+// drain_inbox commits files in batches: each file is read, parsed and
+// normalised first (a bad file is quarantined and never joins a batch), then
+// every file of the batch is stored inside its own SAVEPOINT of one batch
+// transaction (a file that fails to store is rolled back alone and stays in
+// the inbox), the batch commits with one fsync, and only then are its files
+// moved to the archive. The batch is bounded by IngestBatchLimits.
 
+#include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sfmon/connectors/file_inbox.h"
 #include "sfmon/connectors/file_system.h"
+#include "sfmon/connectors/record_normaliser.h"
 #include "sfmon/model/registry.h"
 #include "sfmon/monitor/config.h"
 #include "sfmon/monitor/record_store.h"
+#include "sfmon/monitor/utc_clock.h"
 
 namespace sfmon {
 
@@ -30,25 +43,69 @@ struct FileOutcome {
   std::string moved_to;  // archive or quarantine path, when moved
 };
 
+// When drain_inbox commits the batch it is filling: whichever limit is
+// reached first. Larger batches mean fewer fsyncs and index pages written
+// once instead of once per file; smaller ones bound memory (parsed records
+// wait in memory until their batch is stored), the time the write lock is
+// held, and the work a failed commit sends back to the inbox.
+struct IngestBatchLimits {
+  int max_files = 256;
+  std::int64_t max_records = 50000;                // bank and fee records parsed
+  std::chrono::milliseconds max_parse_time{2000};  // spent reading and parsing the batch
+};
+
 class IngestPipeline {
  public:
   // All references must outlive the pipeline. Each accepted file's records
   // commit together with the evaluation marks of the schools they touch
   // (rule_runner.h), so no record is ever left unevaluated after a crash.
+  // The registry's related parties and the watchlist are indexed once here:
+  // build a new pipeline when they change. `clock` stamps the connector state
+  // (connector_state.h); the default reads the system clock.
   IngestPipeline(FileSystem& fs, SqliteDb& db, RecordStore& store, const Registry& registry,
-                 const std::vector<WatchlistEntry>& watchlist, const Zone& zone);
+                 const std::vector<WatchlistEntry>& watchlist, const Zone& zone,
+                 UtcClock clock = {}, IngestBatchLimits limits = {});
 
-  // Ingests one file in place (the `ingest` command): nothing is moved.
+  // Ingests one file in place (the `ingest` command) in its own
+  // transaction: nothing is moved.
   FileOutcome ingest_file(const std::string& path, RecordKind kind, const std::string& source);
 
-  // One pass over a files connector's inbox: each file is ingested, then
-  // archived (accepted, duplicate) or quarantined (rejected). Failed files
-  // stay in the inbox for the next pass.
+  // One pass over a files connector's inbox, in batches (see above): each
+  // file ends up archived (accepted, duplicate) or quarantined (rejected);
+  // failed files stay in the inbox for the next pass. Outcomes are in the
+  // order the files were read. Updates the connector's row of
+  // connector_state: the attempt, one page per committed file, success or
+  // failure (a file that failed to store) and the lag of the newest booked
+  // or paid time read.
   std::vector<FileOutcome> drain_inbox(const ConnectorConfig& connector);
 
  private:
-  FileOutcome ingest_content(const std::string& path, const std::string& content, RecordKind kind,
-                             const std::string& source);
+  // A file read and, unless it was known already, parsed and normalised:
+  // what the store step needs.
+  struct PreparedFile {
+    FileOutcome outcome;
+    FileOrigin origin;
+    RecordKind kind = RecordKind::Bank;
+    std::size_t slot = 0;  // its place among drain_inbox's outcomes
+    bool ready = false;    // read and parsed: store() may take it
+    bool known = false;    // its content was accepted before: recorded as a duplicate
+    BankFile bank;
+    std::vector<FeeRecord> fees;
+    std::int64_t records = 0;               // parsed
+    std::optional<std::int64_t> newest_at;  // newest booked / paid time, UTC seconds
+  };
+
+  // Reads and parses; a file that cannot be read comes back Failed, a bad
+  // one Rejected, anything else ready for store().
+  PreparedFile prepare(const std::string& path, RecordKind kind, const std::string& source);
+  // Stores a prepared file inside a transaction of its own (a savepoint when
+  // the caller has one open), and counts it as a page of `source` in
+  // connector_state when `source` is given. Sets the verdict: Accepted,
+  // Duplicate, or Failed (then nothing of the file remains).
+  void store(PreparedFile& file, const std::optional<std::string>& connector_source);
+  // Stores, commits and moves one batch; appends its outcomes.
+  void commit_batch(std::vector<PreparedFile>& batch, FileInbox& inbox,
+                    const std::string& connector_source, std::vector<FileOutcome>& outcomes);
   std::vector<Warning> registry_warnings(const BankFile& file) const;
   std::vector<Warning> registry_warnings(const std::vector<FeeRecord>& records) const;
 
@@ -56,8 +113,10 @@ class IngestPipeline {
   SqliteDb& db_;
   RecordStore& store_;
   const Registry& registry_;
-  const std::vector<WatchlistEntry>& watchlist_;
+  BankFileNormaliser normaliser_;
   Zone zone_;
+  UtcClock clock_;
+  IngestBatchLimits limits_;
 };
 
 }  // namespace sfmon

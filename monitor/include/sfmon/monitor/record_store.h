@@ -111,7 +111,15 @@ class RecordStore {
   // Replaces schools, accounts, related parties, fee catalogues and calendars
   // with `registry`'s, in one transaction. Stored records are untouched; bank
   // records of a newly registered account join its school at once.
-  void sync_registry(const Registry& registry);
+  // `fingerprint` (of the registry text, see open_app) is stored with the
+  // tables so that later runs can skip an unchanged registry; without one
+  // the stored fingerprint is cleared, so the next open_app syncs again.
+  void sync_registry(const Registry& registry,
+                     const std::optional<std::string>& fingerprint = std::nullopt);
+
+  // The fingerprint stored by the last sync_registry, nullopt when there was
+  // none (or that sync gave none).
+  std::optional<std::string> registry_fingerprint();
 
   // True when a file with this content and kind was accepted before.
   bool has_ingested(const std::string& sha256, const std::string& kind);

@@ -141,12 +141,31 @@ struct SqliteOptions {
   // and rebuildable scratch databases.
   Synchronous synchronous = Synchronous::Full;
   int busy_timeout_ms = 5000;  // how long a writer waits for another writer
+  // Page cache per connection, KiB (sqlite's default is 2 MiB). Ingest
+  // touches index pages all over bank_records and fee_records; with a cache
+  // that holds them, a batch writes each page once. Memory grows only as
+  // pages are read, up to this bound.
+  int cache_size_kib = 64 * 1024;
+  // WAL pages (4 KiB each) after which a commit checkpoints the log into the
+  // database (sqlite's default is 1000). Larger means fewer checkpoints, and
+  // a page changed by several batches is copied into the database once;
+  // journal_size_limit_bytes then truncates the log file back after a
+  // checkpoint.
+  int wal_autocheckpoint_pages = 8192;
+  std::int64_t journal_size_limit_bytes = 64 * 1024 * 1024;
+  // Savepoints (a file inside a batch, see ingest_pipeline.h) keep the
+  // original of every page they change in a sub-journal, and statements
+  // that may abort half way keep a statement journal; both are temporary
+  // files unless temp_store is MEMORY. They live only as long as their
+  // savepoint or statement, so memory is the cheaper place.
+  bool temp_store_in_memory = true;
 };
 
 // An open connection. Opening creates the file when missing and sets: WAL
 // journal mode (file databases; ":memory:" keeps its in-memory journal),
-// the chosen synchronous level, foreign_keys=ON, the busy timeout and
-// extended result codes. Does not create the schema: see schema_migrations.h.
+// the chosen synchronous level, cache size, checkpoint interval, temp_store,
+// foreign_keys=ON, the busy timeout and extended result codes. Does not create the schema: see
+// schema_migrations.h.
 class SqliteDb {
  public:
   explicit SqliteDb(const std::string& path, const SqliteOptions& options = {});

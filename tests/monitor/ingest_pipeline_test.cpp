@@ -1,0 +1,332 @@
+#include "sfmon/monitor/ingest_pipeline.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sfmon/monitor/connector_state.h"
+#include "sfmon/monitor/schema_migrations.h"
+
+namespace sfmon {
+namespace {
+
+constexpr std::int64_t kNow = 1'730'000'000;  // 2024-10-27T03:33:20Z
+constexpr const char* kAccount = "4305001";
+constexpr const char* kInbox = "in";
+
+// Files in memory, with a switch that makes every move fail (as a crash
+// between commit and move would leave things).
+class MemoryFileSystem : public FileSystem {
+ public:
+  std::map<std::string, std::string> files;
+  bool fail_moves = false;
+
+  std::vector<std::string> list_files(const std::string& dir) override {
+    std::vector<std::string> found;
+    for (const auto& [path, content] : files) {
+      const std::string prefix = dir + "/";
+      if (path.starts_with(prefix) && path.find('/', prefix.size()) == std::string::npos) {
+        found.push_back(path);
+      }
+    }
+    return found;  // std::map keeps them sorted by name
+  }
+  std::string read_file(const std::string& path) override {
+    const auto found = files.find(path);
+    if (found == files.end()) throw std::runtime_error(path + ": no such file");
+    return found->second;
+  }
+  void write_file(const std::string& path, const std::string& content) override {
+    files[path] = content;
+  }
+  void move_file(const std::string& from, const std::string& to) override {
+    if (fail_moves) throw std::runtime_error("cannot move " + from + ": injected failure");
+    if (files.count(to) != 0) throw std::runtime_error(to + " exists");
+    files[to] = read_file(from);
+    files.erase(from);
+  }
+  bool exists(const std::string& path) override {
+    if (files.count(path) != 0) return true;
+    return std::any_of(files.begin(), files.end(),
+                       [&](const auto& file) { return file.first.starts_with(path + "/"); });
+  }
+  void create_directories(const std::string&) override {}
+};
+
+// One bank CSV file of `count` debits booked on consecutive days from
+// 2024-09-02, references PREFIX-1, PREFIX-2, ...
+std::string bank_csv(const std::string& prefix, int count = 1) {
+  std::string text = "txn_id,account,booked_at,amount,currency\n";
+  for (int i = 1; i <= count; ++i) {
+    text += prefix + "-" + std::to_string(i) + "," + kAccount + ",2024-09-" +
+            (i + 1 < 10 ? "0" : "") + std::to_string(i + 1) + "T10:00:00+08:00,-" +
+            std::to_string(100 + i) + ".00,CNY\n";
+  }
+  return text;
+}
+
+SqliteDb migrated_database() {
+  SqliteDb db(":memory:");
+  migrate(db);
+  return db;
+}
+
+class IngestPipelineTest : public ::testing::Test {
+ protected:
+  IngestPipelineTest() {
+    School school;
+    school.id = "CS-0001";
+    school.accounts = {{kAccount, "CCB", AccountRole::Supervised}};
+    registry_.schools.push_back(school);
+    registry_.build_index();
+    store_.sync_registry(registry_);
+    connector_.name = "bank-inbox";
+    connector_.type = ConnectorType::BankFiles;
+    connector_.path = kInbox;
+    connector_.archive = std::string(kInbox) + "/archive";
+    connector_.quarantine = std::string(kInbox) + "/quarantine";
+  }
+
+  std::vector<FileOutcome> drain(IngestBatchLimits limits = {}) {
+    IngestPipeline pipeline(
+        fs_, db_, store_, registry_, watchlist_, Zone{}, [this] { return now_; }, limits);
+    return pipeline.drain_inbox(connector_);
+  }
+
+  void put(const std::string& name, const std::string& content) {
+    fs_.files[std::string(kInbox) + "/" + name] = content;
+  }
+  bool in_inbox(const std::string& name) const {
+    return fs_.files.count(std::string(kInbox) + "/" + name) != 0;
+  }
+  bool archived(const std::string& name) const {
+    return fs_.files.count(connector_.archive + "/" + name) != 0;
+  }
+  bool quarantined(const std::string& name) const {
+    return fs_.files.count(connector_.quarantine + "/" + name) != 0;
+  }
+
+  std::int64_t count(const std::string& sql) {
+    Statement& query = db_.prepare(sql);
+    ResetGuard done(query);
+    EXPECT_TRUE(query.step());
+    return query.column_int64(0);
+  }
+  std::int64_t stored_refs(const std::string& prefix) {
+    Statement& query = db_.prepare("SELECT count(*) FROM bank_records WHERE bank_ref LIKE ?1");
+    ResetGuard done(query);
+    query.bind_text(1, prefix + "-%");
+    EXPECT_TRUE(query.step());
+    return query.column_int64(0);
+  }
+
+  // Makes storing the record with reference `ref` fail: ABORT undoes that
+  // statement (the file's savepoint rolls back the rest of the file);
+  // ROLLBACK makes sqlite end the whole transaction, as disk full does.
+  void fail_storing(const std::string& ref, const std::string& how = "ABORT") {
+    db_.exec("CREATE TRIGGER injected_failure BEFORE INSERT ON bank_records WHEN NEW.bank_ref = '" +
+             ref + "' BEGIN SELECT RAISE(" + how + ", 'injected store failure'); END");
+  }
+
+  MemoryFileSystem fs_;
+  SqliteDb db_ = migrated_database();
+  RecordStore store_{db_, [] { return kNow; }};
+  Registry registry_;
+  std::vector<WatchlistEntry> watchlist_;
+  ConnectorConfig connector_;
+  std::int64_t now_ = kNow;
+};
+
+TEST_F(IngestPipelineTest, ABadFileInTheMiddleOfABatchIsQuarantinedAndTheOthersAreStored) {
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", "this is not a bank statement\n");
+  put("c.csv", bank_csv("C", 3));
+  const std::vector<FileOutcome> outcomes = drain();
+  ASSERT_EQ(outcomes.size(), 3u);
+  // Outcomes keep the order the files were read in.
+  EXPECT_EQ(outcomes[0].path, "in/a.csv");
+  EXPECT_EQ(outcomes[0].verdict, FileVerdict::Accepted);
+  EXPECT_EQ(outcomes[0].result.added, 2);
+  EXPECT_EQ(outcomes[1].verdict, FileVerdict::Rejected);
+  EXPECT_EQ(outcomes[1].moved_to, "in/quarantine/b.csv");
+  EXPECT_EQ(outcomes[2].verdict, FileVerdict::Accepted);
+  EXPECT_EQ(outcomes[2].result.added, 3);
+  EXPECT_TRUE(archived("a.csv"));
+  EXPECT_TRUE(quarantined("b.csv"));
+  EXPECT_TRUE(archived("c.csv"));
+  EXPECT_EQ(stored_refs("A"), 2);
+  EXPECT_EQ(stored_refs("C"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM ingest_log WHERE status = 'rejected'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM evaluation_queue WHERE school_id = 'CS-0001'"), 2);
+}
+
+TEST_F(IngestPipelineTest, AStoreFailureOfOneFileRollsBackOnlyThatFile) {
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", bank_csv("B", 3));  // its second record cannot be stored
+  put("c.csv", bank_csv("C", 1));
+  fail_storing("B-2");
+  const std::vector<FileOutcome> outcomes = drain();
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_EQ(outcomes[0].verdict, FileVerdict::Accepted);
+  EXPECT_EQ(outcomes[1].verdict, FileVerdict::Failed);
+  EXPECT_NE(outcomes[1].error.find("injected store failure"), std::string::npos);
+  EXPECT_EQ(outcomes[1].moved_to, "");
+  EXPECT_EQ(outcomes[2].verdict, FileVerdict::Accepted);
+  EXPECT_EQ(stored_refs("A"), 2);
+  EXPECT_EQ(stored_refs("B"), 0);  // B-1 was stored before B-2 failed: rolled back too
+  EXPECT_EQ(stored_refs("C"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM ingest_log WHERE path = 'in/b.csv'"), 0);
+  EXPECT_TRUE(archived("a.csv"));
+  EXPECT_TRUE(in_inbox("b.csv"));  // left for the next pass
+  EXPECT_TRUE(archived("c.csv"));
+}
+
+TEST_F(IngestPipelineTest, WhenSqliteEndsTheBatchTransactionNoFileOfTheBatchIsArchived) {
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", bank_csv("B", 1));
+  put("c.csv", bank_csv("C", 1));
+  fail_storing("B-1", "ROLLBACK");
+  const std::vector<FileOutcome> outcomes = drain();
+  ASSERT_EQ(outcomes.size(), 3u);
+  for (const FileOutcome& outcome : outcomes) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Failed) << outcome.path;
+    EXPECT_EQ(outcome.moved_to, "") << outcome.path;
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 0);
+  EXPECT_TRUE(in_inbox("a.csv"));
+  EXPECT_TRUE(in_inbox("b.csv"));
+  EXPECT_TRUE(in_inbox("c.csv"));
+  EXPECT_FALSE(db_.in_transaction());
+}
+
+int count_commit(void* commits) {
+  ++*static_cast<int*>(commits);
+  return 0;  // let the commit go ahead
+}
+
+TEST_F(IngestPipelineTest, FilesCommitInBatchesBoundedByTheLimits) {
+  for (const char* name : {"a", "b", "c", "d", "e"})
+    put(std::string(name) + ".csv", bank_csv(name));
+  int commits = 0;
+  sqlite3_commit_hook(db_.handle(), count_commit, &commits);
+  IngestBatchLimits limits;
+  limits.max_files = 2;
+  const std::vector<FileOutcome> outcomes = drain(limits);
+  sqlite3_commit_hook(db_.handle(), nullptr, nullptr);
+  ASSERT_EQ(outcomes.size(), 5u);
+  for (const FileOutcome& outcome : outcomes) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Accepted) << outcome.path;
+  }
+  // Batches of 2, 2 and 1 files, plus the connector state's attempt and end.
+  EXPECT_EQ(commits, 3 + 2);
+  EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 5);
+}
+
+TEST_F(IngestPipelineTest, RecordLimitClosesABatchEarly) {
+  for (const char* name : {"a", "b", "c"}) put(std::string(name) + ".csv", bank_csv(name, 3));
+  int commits = 0;
+  sqlite3_commit_hook(db_.handle(), count_commit, &commits);
+  IngestBatchLimits limits;
+  limits.max_records = 4;  // reached by the second file
+  drain(limits);
+  sqlite3_commit_hook(db_.handle(), nullptr, nullptr);
+  EXPECT_EQ(commits, 2 + 2);
+  EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 9);
+}
+
+TEST_F(IngestPipelineTest, TheSameContentTwiceInOneBatchIsStoredOnce) {
+  put("a.csv", bank_csv("A", 2));
+  put("a-again.csv", bank_csv("A", 2));
+  const std::vector<FileOutcome> outcomes = drain();
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].path, "in/a-again.csv");  // sorts first
+  EXPECT_EQ(outcomes[0].verdict, FileVerdict::Accepted);
+  EXPECT_EQ(outcomes[0].result.added, 2);
+  EXPECT_EQ(outcomes[1].verdict, FileVerdict::Duplicate);
+  EXPECT_TRUE(archived("a.csv"));
+  EXPECT_EQ(count("SELECT count(*) FROM ingest_log WHERE status = 'accepted'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 2);
+}
+
+TEST_F(IngestPipelineTest, ACrashBetweenCommitAndMoveReReadsTheFilesAndAddsNothing) {
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", bank_csv("B", 1));
+  fs_.fail_moves = true;  // committed, but never archived
+  for (const FileOutcome& outcome : drain()) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Accepted) << outcome.path;
+    ASSERT_FALSE(outcome.warnings.empty());
+    EXPECT_NE(outcome.warnings.back().message.find("could not move file"), std::string::npos);
+  }
+  EXPECT_TRUE(in_inbox("a.csv"));
+  fs_.fail_moves = false;
+  const std::vector<FileOutcome> again = drain();
+  ASSERT_EQ(again.size(), 2u);
+  for (const FileOutcome& outcome : again) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Duplicate) << outcome.path;
+    EXPECT_EQ(outcome.result.added, 0);
+  }
+  EXPECT_TRUE(archived("a.csv"));
+  EXPECT_TRUE(archived("b.csv"));
+  EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM ingest_log WHERE status = 'accepted'"), 2);
+}
+
+TEST_F(IngestPipelineTest, ADrainRecordsTheConnectorsAttemptPagesSuccessAndLag) {
+  put("a.csv", bank_csv("A", 2));  // newest booked 2024-09-03T10:00+08:00
+  put("b.csv", "not a statement\n");
+  put("c.csv", bank_csv("C", 1));
+  drain();
+  const std::optional<ConnectorState> state = ConnectorStateStore(db_).get("bank-inbox");
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->last_attempt, kNow);
+  EXPECT_EQ(state->last_success, kNow);
+  EXPECT_EQ(state->consecutive_failures, 0);
+  EXPECT_EQ(state->pages_read, 2);  // committed files; the rejected one is not a page
+  EXPECT_EQ(state->records_read, 3);
+  const std::int64_t newest = 1'725'328'800;  // 2024-09-03T02:00:00Z
+  EXPECT_EQ(state->newest_event_at, newest);
+  EXPECT_EQ(state->lag_seconds, kNow - newest);
+
+  // An idle pass reads nothing: the newest record grows older.
+  now_ = kNow + 3600;
+  drain();
+  const std::optional<ConnectorState> idle = ConnectorStateStore(db_).get("bank-inbox");
+  EXPECT_EQ(idle->last_attempt, kNow + 3600);
+  EXPECT_EQ(idle->pages_read, 2);
+  EXPECT_EQ(idle->lag_seconds, kNow + 3600 - newest);
+}
+
+TEST_F(IngestPipelineTest, AFileThatCannotBeStoredCountsAsAFailureOfTheConnector) {
+  put("a.csv", bank_csv("A", 1));
+  put("b.csv", bank_csv("B", 1));
+  fail_storing("B-1");
+  drain();
+  const std::optional<ConnectorState> state = ConnectorStateStore(db_).get("bank-inbox");
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->last_success, std::nullopt);
+  EXPECT_EQ(state->consecutive_failures, 1);
+  EXPECT_NE(state->last_error.find("in/b.csv"), std::string::npos);
+  EXPECT_EQ(state->last_error_at, kNow);
+  EXPECT_EQ(state->pages_read, 1);
+  EXPECT_EQ(state->records_read, 1);
+}
+
+TEST_F(IngestPipelineTest, IngestFileStoresInPlaceWithoutConnectorState) {
+  put("a.csv", bank_csv("A", 2));
+  IngestPipeline pipeline(fs_, db_, store_, registry_, watchlist_, Zone{});
+  const FileOutcome outcome = pipeline.ingest_file("in/a.csv", RecordKind::Bank, "cli");
+  EXPECT_EQ(outcome.verdict, FileVerdict::Accepted);
+  EXPECT_EQ(outcome.result.added, 2);
+  EXPECT_TRUE(in_inbox("a.csv"));
+  EXPECT_EQ(pipeline.ingest_file("in/a.csv", RecordKind::Bank, "cli").verdict,
+            FileVerdict::Duplicate);
+  EXPECT_EQ(count("SELECT count(*) FROM connector_state"), 0);
+}
+
+}  // namespace
+}  // namespace sfmon
