@@ -4,6 +4,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -105,6 +106,36 @@ std::int64_t AlertStore::now() const {
 MergeSummary AlertStore::replace_firings(const std::string& school_id, std::int64_t from,
                                          std::int64_t to, const std::vector<Firing>& firings,
                                          const std::string& result_set) {
+  return replace_within(school_id, from, to, nullptr, firings, result_set);
+}
+
+MergeSummary AlertStore::replace_firings(const std::string& school_id,
+                                         const std::vector<RuleSpan>& spans,
+                                         const std::vector<Firing>& firings,
+                                         const std::string& result_set) {
+  if (spans.empty()) return {};
+  std::int64_t from = spans.front().from;
+  std::int64_t to = spans.front().to;
+  for (const RuleSpan& span : spans) {
+    from = std::min(from, span.from);
+    to = std::max(to, span.to);
+  }
+  return replace_within(school_id, from, to, &spans, firings, result_set);
+}
+
+MergeSummary AlertStore::replace_within(const std::string& school_id, std::int64_t from,
+                                        std::int64_t to, const std::vector<RuleSpan>* spans,
+                                        const std::vector<Firing>& firings,
+                                        const std::string& result_set) {
+  // Whether this call judges `rule_id` at `time` (a rule has at most a few
+  // spans, so a scan is enough).
+  const auto judged = [&](const std::string& rule_id, std::int64_t time) {
+    if (time < from || time > to) return false;
+    if (spans == nullptr) return true;
+    return std::any_of(spans->begin(), spans->end(), [&](const RuleSpan& span) {
+      return span.rule_id == rule_id && time >= span.from && time <= span.to;
+    });
+  };
   MergeSummary summary;
   Transaction transaction(db_);
   std::set<KeyRef> touched;
@@ -118,8 +149,10 @@ MergeSummary AlertStore::replace_firings(const std::string& school_id, std::int6
         "school_id = ?2 AND event_time BETWEEN ?3 AND ?4");
     query.bind_text(1, result_set).bind_text(2, school_id).bind_int64(3, from).bind_int64(4, to);
     while (query.step()) {
-      before[{query.column_text(1), query.column_text(2), query.column_int64(3)}] =
-          query.column_int64(0);
+      std::string rule_id = query.column_text(1);
+      const std::int64_t time = query.column_int64(3);
+      if (!judged(rule_id, time)) continue;
+      before[{std::move(rule_id), query.column_text(2), time}] = query.column_int64(0);
     }
   }
 
@@ -136,6 +169,7 @@ MergeSummary AlertStore::replace_firings(const std::string& school_id, std::int6
       "evidence_json IS NOT excluded.evidence_json OR group_window IS NOT excluded.group_window");
   std::set<Identity> now_present;
   for (const Firing& firing : firings) {
+    if (!judged(firing.rule_id, firing.time)) continue;
     const Identity identity{firing.rule_id, firing.dedup_key, firing.time};
     now_present.insert(identity);
     upsert.bind_text(1, result_set).bind_text(2, school_id).bind_text(3, firing.rule_id);

@@ -1,11 +1,33 @@
 #include "sfmon/monitor/rule_runner.h"
 
 #include <algorithm>
+#include <future>
+#include <optional>
+#include <set>
+#include <stop_token>
+#include <thread>
+
+#include "sfmon/model/name_normaliser.h"
 
 namespace sfmon {
 namespace {
 
 constexpr std::int64_t kDay = 86400;
+// Margin around every span for local-day rounding: a record changes the
+// balance fact at the end of its local day and the tumbling day it falls in.
+constexpr std::int64_t kDayMargin = 2 * kDay;
+// "Since forever" / "for ever after": far enough out that adding or
+// subtracting spans cannot overflow.
+constexpr std::int64_t kEarliest = -(std::int64_t{1} << 52);
+constexpr std::int64_t kLatest = std::int64_t{1} << 52;
+
+std::int64_t floor_days(std::int64_t seconds) {
+  return seconds >= 0 ? seconds / kDay : -((-seconds + kDay - 1) / kDay);
+}
+
+std::int64_t bounded(std::int64_t time) {
+  return std::clamp(time, kEarliest, kLatest);
+}
 
 std::optional<Date> date_or_null(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
@@ -98,25 +120,35 @@ RuleRunner::RuleRunner(SqliteDb& db, const rules::CompiledPack& pack, const Regi
 }
 
 RunSummary RuleRunner::run_pending() {
+  // Schools commit in batches: every commit is an fsync, and a day's files
+  // touch most schools. Marks still clear in the transaction that stores
+  // their alerts, so a crash re-runs at most one batch and merges nothing twice.
+  constexpr int kSchoolsPerCommit = 32;
   RunSummary summary;
   EvaluationQueue queue(db_);
   AlertStore alerts(db_);
+  std::optional<Transaction> transaction;
+  int in_batch = 0;
   for (const auto& [school_id, span] : queue.pending()) {
-    Transaction transaction(db_);
+    if (!transaction) transaction.emplace(db_);
     const School* school = registry_.find_school(school_id);
     if (school != nullptr) {
-      // A record at t can change firings in [t - H, t + H].
-      const std::int64_t from = span.from - horizon_;
-      const std::int64_t to = span.to + horizon_;
-      const std::vector<rules::Firing> firings = evaluate(*school, span);
-      add(summary.merged, alerts.replace_firings(school_id, from, to, firings));
-      summary.firings += static_cast<int>(firings.size());
-      for (const rules::Firing& firing : firings) ++summary.firings_per_rule[firing.rule_id];
+      const Evaluation evaluation = evaluate(*school, span);
+      add(summary.merged, alerts.replace_firings(school_id, evaluation.spans, evaluation.firings));
+      summary.firings += static_cast<int>(evaluation.firings.size());
+      for (const rules::Firing& firing : evaluation.firings) {
+        ++summary.firings_per_rule[firing.rule_id];
+      }
       ++summary.schools;
     }
     queue.clear(school_id);
-    transaction.commit();
+    if (++in_batch == kSchoolsPerCommit) {
+      transaction->commit();
+      transaction.reset();
+      in_batch = 0;
+    }
   }
+  if (transaction) transaction->commit();
   return summary;
 }
 
@@ -132,12 +164,51 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
       if (const School* school = registry_.find_school(id)) schools.push_back(school);
     }
   }
-  for (const School* school : schools) {
-    // Replays judge exactly [from, to]; windows still see records around it.
-    rules::FactInputs inputs = load_inputs(*school, from - horizon_, to + horizon_);
-    const rules::SchoolFacts facts = rules::build_school_facts(*school, inputs, listed_, zone_);
-    const std::vector<rules::Firing> firings = rules::evaluate_school(pack_, facts, {from, to});
-    add(summary.merged, alerts.replace_firings(school->id, from, to, firings, result_set));
+  // Replays judge exactly [from, to]; windows still see records around it.
+  // Each thread reuses its records and facts from school to school, so the
+  // large vectors are allocated once.
+  struct Scratch {
+    rules::FactInputs inputs;
+    rules::SchoolFacts facts;
+  };
+  const auto judge = [&](SqliteDb& db, const School& school, Scratch& scratch) {
+    scratch.inputs.bank.clear();
+    scratch.inputs.fees.clear();
+    scratch.inputs.balances.clear();
+    load_records(db, school, from - horizon_, to + horizon_, scratch.inputs, kLoadAll);
+    rules::build_school_facts(school, scratch.inputs, listed_, zone_, scratch.facts);
+    return rules::evaluate_school(pack_, scratch.facts, {from, to});
+  };
+  // A file store is read on a second connection too: a worker thread judges
+  // every other school while this thread judges the rest and writes every
+  // school's firings, in school order, so results and alert ids do not
+  // depend on the threads' timing. Schools are independent and the pack,
+  // registry and list are only read.
+  const bool parallel = schools.size() > 1 && !db_.path().empty() && db_.path() != ":memory:" &&
+                        db_.path().rfind("file:", 0) != 0;
+  std::vector<std::promise<std::vector<rules::Firing>>> promised(parallel ? schools.size() : 0);
+  std::vector<std::future<std::vector<rules::Firing>>> judged;
+  for (auto& promise : promised) judged.push_back(promise.get_future());
+  std::jthread worker;
+  if (parallel) {
+    worker = std::jthread([&](std::stop_token stop) {
+      std::optional<SqliteDb> db;
+      Scratch scratch;
+      for (std::size_t i = 1; i < schools.size() && !stop.stop_requested(); i += 2) {
+        try {
+          if (!db) db.emplace(db_.path());
+          promised[i].set_value(judge(*db, *schools[i], scratch));
+        } catch (...) {
+          promised[i].set_exception(std::current_exception());
+        }
+      }
+    });
+  }
+  Scratch scratch;
+  for (std::size_t i = 0; i < schools.size(); ++i) {
+    const std::vector<rules::Firing> firings =
+        parallel && i % 2 == 1 ? judged[i].get() : judge(db_, *schools[i], scratch);
+    add(summary.merged, alerts.replace_firings(schools[i]->id, from, to, firings, result_set));
     summary.firings += static_cast<int>(firings.size());
     for (const rules::Firing& firing : firings) ++summary.firings_per_rule[firing.rule_id];
     ++summary.schools;
@@ -145,83 +216,342 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
   return summary;
 }
 
-std::vector<rules::Firing> RuleRunner::evaluate(const School& school, const ChangedSpan& span) {
-  // Judging the firings in [t - H, t + H] needs the records in [t - 2H, t + 2H].
-  rules::FactInputs inputs = load_inputs(school, span.from - 2 * horizon_, span.to + 2 * horizon_);
-  const rules::SchoolFacts facts = rules::build_school_facts(school, inputs, listed_, zone_);
-  return rules::evaluate_school(pack_, facts, {span.from - horizon_, span.to + horizon_});
+struct RuleRunner::Enrolment {
+  std::map<std::string, Date> earliest;  // student → earliest enrolled_at of any record
+  // Records that take their enrolment from other records and whose students'
+  // earliest enrolment the changed records may have moved: a span to re-judge.
+  std::optional<ChangedSpan> inheritors;
+};
+
+RuleRunner::Evaluation RuleRunner::evaluate(const School& school, const ChangedSpan& span) {
+  ChangedSpan changed{bounded(span.from), bounded(span.to)};
+  // A reversal can cancel an entry of any earlier time, and an entry can
+  // become the match of any later reversal: with one in play, the whole
+  // history is judged again.
+  if (has_reversal_since(school, changed.from)) changed = {kEarliest, kLatest};
+
+  // The facts of the changed span first, to see which rules they take part in.
+  std::int64_t loaded_from = bounded(changed.from - kDayMargin);
+  std::int64_t loaded_to = bounded(changed.to + 2 * kDayMargin);
+  rules::FactInputs inputs;
+  load_records(db_, school, loaded_from, loaded_to, inputs, kLoadBank | kLoadFees);
+  // Enrolment dates come from other records: wanted when a loaded record has
+  // none of its own, or a changed one gives one (it may be the student's
+  // earliest, which their other records inherit).
+  const auto wants_enrolment = [&](const rules::FactInputs& loaded) {
+    return std::any_of(loaded.fees.begin(), loaded.fees.end(), [&](const FeeRecord& fee) {
+      if (fee.student_id.empty()) return false;
+      const std::int64_t paid = fee.paid_at.utc_seconds;
+      return !fee.enrolled_at || (paid >= changed.from && paid <= changed.to);
+    });
+  };
+  if (wants_enrolment(inputs)) {
+    Enrolment enrolment = load_enrolment(school, changed);
+    if (enrolment.inheritors &&
+        (enrolment.inheritors->from < changed.from || enrolment.inheritors->to > changed.to)) {
+      // Records far from the change inherit the student's new enrolment:
+      // judge them too, from the start.
+      return evaluate(school, ChangedSpan{std::min(changed.from, enrolment.inheritors->from),
+                                          std::max(changed.to, enrolment.inheritors->to)});
+    }
+    inputs.enrolment = std::move(enrolment.earliest);
+  }
+  load_balances_near(school, loaded_from, loaded_to, inputs);
+  const rules::TimeRange changed_facts{changed.from, bounded(changed.to + kDayMargin)};
+  rules::SchoolFacts facts = rules::build_school_facts(school, inputs, listed_, zone_);
+  const std::vector<bool> taking_part = rules::rules_taking_part(pack_, facts, changed_facts);
+
+  bool any_reads_closing = false;
+  for (const rules::CompiledRule& rule : pack_.rules) {
+    any_reads_closing = any_reads_closing || (rule.enabled && rule.reads_closing_balance);
+  }
+  // Changed closing balances hold until the next known one.
+  const std::int64_t closing_changed_to =
+      any_reads_closing ? std::max(changed.to, next_closing_after(school, changed.to)) : changed.to;
+
+  Evaluation evaluation;
+  std::vector<rules::TimeRange> ranges(pack_.rules.size(), rules::TimeRange{1, 0});
+  // What the judged rules need loaded, per kind of record: bank records feed
+  // bank and balance facts; fee records only fee facts (their one input from
+  // other times, the enrolment date, is loaded whole above).
+  rules::TimeRange need_bank{loaded_from, loaded_to};
+  rules::TimeRange need_fees{loaded_from, loaded_to};
+  bool closing_rule_judged = false;
+  for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
+    const rules::CompiledRule& rule = pack_.rules[i];
+    if (!rule.enabled || rule.sources == 0) {
+      // A rule switched off withdraws its firings around the change, as
+      // every rule's did before spans were per rule.
+      evaluation.spans.push_back(
+          RuleSpan{rule.id, bounded(changed.from - horizon_), bounded(changed.to + horizon_)});
+      continue;
+    }
+    if (!taking_part[i] && !rule.reads_closing_balance) continue;
+    const rules::RuleReach reach = rules::rule_reach(rule);
+    const std::int64_t changed_to = rule.reads_closing_balance ? closing_changed_to : changed.to;
+    rules::TimeRange judged{bounded(changed.from - reach.after - kDayMargin),
+                            bounded(changed_to + reach.before + kDayMargin)};
+    ranges[i] = judged;
+    evaluation.spans.push_back(RuleSpan{rule.id, judged.from, judged.to});
+    const rules::TimeRange need{bounded(judged.from - reach.before - kDayMargin),
+                                bounded(judged.to + reach.after + kDayMargin)};
+    for (auto [mask, kind] : {std::pair{rules::kBankFacts | rules::kBalanceFacts, &need_bank},
+                              std::pair{unsigned{rules::kFeeFacts}, &need_fees}}) {
+      if ((rule.sources & mask) == 0) continue;
+      kind->from = std::min(kind->from, need.from);
+      kind->to = std::max(kind->to, need.to);
+    }
+    closing_rule_judged = closing_rule_judged || rule.reads_closing_balance;
+  }
+  if (std::all_of(ranges.begin(), ranges.end(),
+                  [](const rules::TimeRange& range) { return range.from > range.to; })) {
+    return evaluation;
+  }
+  // closing_balance() may fall back to the latest earlier known balance.
+  if (closing_rule_judged) {
+    need_bank.from = std::min(need_bank.from, last_closing_before(school, need_bank.from));
+  }
+
+  bool loaded_more = false;
+  for (const auto& [need, load] :
+       {std::pair{need_bank, kLoadBank}, std::pair{need_fees, kLoadFees}}) {
+    if (need.from < loaded_from)
+      load_records(db_, school, need.from, loaded_from - 1, inputs, load);
+    if (need.to > loaded_to) load_records(db_, school, loaded_to + 1, need.to, inputs, load);
+    loaded_more = loaded_more || need.from < loaded_from || need.to > loaded_to;
+  }
+  if (loaded_more) {
+    if (!inputs.enrolment && wants_enrolment(inputs)) {
+      inputs.enrolment = load_enrolment(school, changed).earliest;
+    }
+    load_balances_near(school, std::min(need_bank.from, loaded_from),
+                       std::max(need_bank.to, loaded_to), inputs);
+    rules::build_school_facts(school, inputs, listed_, zone_, facts);
+  }
+  evaluation.firings = rules::evaluate_school(pack_, facts, ranges);
+  return evaluation;
 }
 
-rules::FactInputs RuleRunner::load_inputs(const School& school, std::int64_t from, std::int64_t to) {
+bool RuleRunner::has_reversal_since(const School& school, std::int64_t from) {
+  Statement& query = db_.prepare(
+      "SELECT 1 FROM bank_records b JOIN accounts a ON a.number = b.account "
+      "WHERE a.school_id = ?1 AND b.booked_at_utc >= ?2 AND b.reversal = 1 "
+      "AND b.status = 'booked' LIMIT 1");
+  ResetGuard guard(query);
+  query.bind_text(1, school.id).bind_int64(2, from);
+  return query.step();
+}
+
+RuleRunner::Enrolment RuleRunner::load_enrolment(const School& school, const ChangedSpan& span) {
+  // Per student: the earliest enrolment of all records, of the changed ones
+  // and of the others, and when the records without one of their own were paid.
+  Statement& query = db_.prepare(
+      "SELECT student_id, min(enrolled_at), "
+      "min(CASE WHEN paid_at_utc BETWEEN ?2 AND ?3 THEN enrolled_at END), "
+      "min(CASE WHEN paid_at_utc NOT BETWEEN ?2 AND ?3 THEN enrolled_at END), "
+      "min(CASE WHEN enrolled_at IS NULL THEN paid_at_utc END), "
+      "max(CASE WHEN enrolled_at IS NULL THEN paid_at_utc END) "
+      "FROM fee_records WHERE school_id = ?1 AND student_id <> '' GROUP BY student_id");
+  query.bind_text(1, school.id).bind_int64(2, span.from).bind_int64(3, span.to);
+  Enrolment enrolment;
+  while (query.step()) {
+    const auto earliest = query.column_text_or_null(1);
+    if (!earliest) continue;
+    if (const auto date = parse_iso_date(*earliest)) {
+      enrolment.earliest.emplace(query.column_text(0), *date);
+    }
+    const auto changed = query.column_text_or_null(2);
+    const auto others = query.column_text_or_null(3);
+    const auto inheritors_from = query.column_int64_or_null(4);
+    // The changed records moved this student's enrolment earlier (or gave
+    // the first one): records that inherit it are judged again.
+    if (changed && (!others || *changed < *others) && inheritors_from) {
+      const std::int64_t inheritors_to = query.column_int64(5);
+      if (!enrolment.inheritors)
+        enrolment.inheritors = ChangedSpan{*inheritors_from, inheritors_to};
+      enrolment.inheritors->from = std::min(enrolment.inheritors->from, *inheritors_from);
+      enrolment.inheritors->to = std::max(enrolment.inheritors->to, inheritors_to);
+    }
+  }
+  return enrolment;
+}
+
+namespace {
+
+std::vector<std::string> supervised_accounts(const School& school) {
+  std::vector<std::string> numbers;
+  for (const SchoolAccount& account : school.accounts) {
+    if (account.role == AccountRole::Supervised)
+      numbers.push_back(normalise_account(account.number));
+  }
+  return numbers;
+}
+
+}  // namespace
+
+std::int64_t RuleRunner::next_closing_after(const School& school, std::int64_t time) {
+  // Each supervised account's next known closing balance (a statement's, or
+  // an entry's balance_after); the latest of them, or for ever when one has none.
+  Statement& entry = db_.prepare(
+      "SELECT booked_at_utc FROM bank_records WHERE account = ?1 AND booked_at_utc > ?2 "
+      "AND balance_after_fen IS NOT NULL AND status = 'booked' ORDER BY booked_at_utc LIMIT 1");
+  Statement& statement = db_.prepare(
+      "SELECT min(date) FROM balances WHERE account = ?1 AND type = 'closing' AND date > ?2");
+  const std::string day = Instant{time, zone_.offset_minutes, false}.local_date(zone_).to_string();
+  std::int64_t latest = time;
+  for (const std::string& account : supervised_accounts(school)) {
+    std::optional<std::int64_t> next;
+    {
+      ResetGuard guard(entry);
+      entry.bind_text(1, account).bind_int64(2, time);
+      if (entry.step()) next = entry.column_int64(0);
+    }
+    {
+      ResetGuard guard(statement);
+      statement.bind_text(1, account).bind_text(2, day);
+      if (statement.step()) {
+        if (const auto date_text = statement.column_text_or_null(0)) {
+          if (const auto date = parse_iso_date(*date_text)) {
+            const std::int64_t end_of_day =
+                instant_from_date(Date::from_days_since_epoch(date->days_since_epoch() + 1), zone_)
+                    .utc_seconds -
+                1;
+            next = next ? std::min(*next, end_of_day) : end_of_day;
+          }
+        }
+      }
+    }
+    if (!next) return kLatest;
+    latest = std::max(latest, *next);
+  }
+  return latest;
+}
+
+std::int64_t RuleRunner::last_closing_before(const School& school, std::int64_t time) {
+  // The start of the local day of each supervised account's last entry with
+  // a balance before `time` (statement balances are always loaded).
+  Statement& entry = db_.prepare(
+      "SELECT booked_at_utc FROM bank_records WHERE account = ?1 AND booked_at_utc < ?2 "
+      "AND balance_after_fen IS NOT NULL AND status = 'booked' ORDER BY booked_at_utc DESC LIMIT "
+      "1");
+  std::int64_t earliest = time;
+  for (const std::string& account : supervised_accounts(school)) {
+    ResetGuard guard(entry);
+    entry.bind_text(1, account).bind_int64(2, time);
+    if (!entry.step()) continue;
+    const Date day = Instant{entry.column_int64(0), zone_.offset_minutes, false}.local_date(zone_);
+    earliest = std::min(earliest, instant_from_date(day, zone_).utc_seconds);
+  }
+  return earliest;
+}
+
+void RuleRunner::load_balances_near(const School& school, std::int64_t from, std::int64_t to,
+                                    rules::FactInputs& inputs) {
+  // A day more on each side: local days, and the day a balance fact ends.
+  // Dates compare as ISO text, so they stay within the years 0001 to 9999.
+  constexpr std::int64_t kFirstDay = -719162;  // 0001-01-01
+  constexpr std::int64_t kLastDay = 2932896;   // 9999-12-31
+  const auto day = [&](std::int64_t time, std::int64_t shift) {
+    const std::int64_t days = floor_days(time + zone_.offset_minutes * std::int64_t{60}) + shift;
+    return Date::from_days_since_epoch(std::clamp(days, kFirstDay, kLastDay)).to_string();
+  };
+  const std::string first = day(from, -1);
+  const std::string last = day(to, 1);
+  inputs.balances.clear();
+  Statement& within = db_.prepare(
+      "SELECT b.account, b.date, b.amount_fen FROM balances b JOIN accounts a "
+      "ON a.number = b.account WHERE a.school_id = ?1 AND b.type = 'closing' "
+      "AND b.date BETWEEN ?2 AND ?3");
+  within.bind_text(1, school.id).bind_text(2, first).bind_text(3, last);
+  while (within.step()) {
+    if (const auto date = parse_iso_date(within.column_text(1))) {
+      inputs.balances.push_back(
+          rules::StoredBalance{within.column_text(0), *date, within.column_int64(2)});
+    }
+  }
+  // closing_balance() falls back to the latest earlier balance of each account.
+  Statement& before = db_.prepare(
+      "SELECT date, amount_fen FROM balances WHERE account = ?1 AND type = 'closing' "
+      "AND date < ?2 ORDER BY date DESC LIMIT 1");
+  for (const SchoolAccount& account : school.accounts) {
+    const std::string number = normalise_account(account.number);
+    ResetGuard guard(before);
+    before.bind_text(1, number).bind_text(2, first);
+    if (!before.step()) continue;
+    if (const auto date = parse_iso_date(before.column_text(0))) {
+      inputs.balances.push_back(rules::StoredBalance{number, *date, before.column_int64(1)});
+    }
+  }
+}
+
+rules::FactInputs RuleRunner::load_inputs(const School& school, std::int64_t from,
+                                          std::int64_t to) {
   rules::FactInputs inputs;
-  Statement& bank = db_.prepare(
-      "SELECT b.account, b.bank_ref, b.ref_is_hash, b.booked_at_utc, b.booked_at_offset, "
-      "b.booked_at_date_only, b.value_date, b.amount_fen, b.currency, b.status, b.reversal, "
-      "b.reversal_of, b.cp_name, b.cp_account, b.cp_bank, b.cp_class, b.purpose, b.tx_code, "
-      "b.balance_after_fen, b.source_file, b.source_position "
+  load_records(db_, school, from, to, inputs, kLoadAll);
+  return inputs;
+}
+
+void RuleRunner::load_records(SqliteDb& db, const School& school, std::int64_t from,
+                              std::int64_t to, rules::FactInputs& inputs, unsigned what) {
+  // No ORDER BY: the fact builder sorts (a sort here would cost a temporary
+  // B-tree), and only the columns the fact builder reads.
+  Statement& bank = db.prepare(
+      "SELECT b.account, b.bank_ref, b.booked_at_utc, b.booked_at_offset, b.booked_at_date_only, "
+      "b.amount_fen, b.status, b.reversal, b.reversal_of, b.cp_name, b.cp_account, b.cp_class, "
+      "b.purpose, b.tx_code, b.balance_after_fen "
       "FROM bank_records b JOIN accounts a ON a.number = b.account "
-      "WHERE a.school_id = ?1 AND b.booked_at_utc BETWEEN ?2 AND ?3 ORDER BY b.booked_at_utc, b.id");
+      "WHERE a.school_id = ?1 AND b.booked_at_utc BETWEEN ?2 AND ?3");
   bank.bind_text(1, school.id).bind_int64(2, from).bind_int64(3, to);
-  while (bank.step()) {
-    BankRecord record;
+  while ((what & kLoadBank) != 0 && bank.step()) {
+    BankRecord& record = inputs.bank.emplace_back();
     record.account = bank.column_text(0);
     record.bank_ref = bank.column_text(1);
-    record.ref_is_hash = bank.column_bool(2);
-    record.booked_at = Instant{bank.column_int64(3), static_cast<int>(bank.column_int64(4)),
-                               bank.column_bool(5)};
-    record.value_date = date_or_null(bank.column_text_or_null(6));
-    record.amount_fen = bank.column_int64(7);
-    record.currency = bank.column_text(8);
-    record.status = bank.column_text(9) == "pending" ? EntryStatus::Pending : EntryStatus::Booked;
-    record.reversal = bank.column_bool(10);
-    record.reversal_of = bank.column_text(11);
-    record.counterparty.name = bank.column_text(12);
-    record.counterparty.account = bank.column_text(13);
-    record.counterparty.bank = bank.column_text(14);
-    record.counterparty.cls = class_from_text(bank.column_text(15));
-    record.purpose = bank.column_text(16);
-    record.tx_code = bank.column_text(17);
-    record.balance_after_fen = bank.column_int64_or_null(18);
-    record.source = SourcePosition{bank.column_text(19), bank.column_text(20)};
-    inputs.bank.push_back(std::move(record));
+    record.booked_at =
+        Instant{bank.column_int64(2), static_cast<int>(bank.column_int64(3)), bank.column_bool(4)};
+    record.amount_fen = bank.column_int64(5);
+    record.status = bank.column_text(6) == "pending" ? EntryStatus::Pending : EntryStatus::Booked;
+    record.reversal = bank.column_bool(7);
+    record.reversal_of = bank.column_text(8);
+    record.counterparty.name = bank.column_text(9);
+    record.counterparty.account = bank.column_text(10);
+    record.counterparty.cls = class_from_text(bank.column_text(11));
+    record.purpose = bank.column_text(12);
+    record.tx_code = bank.column_text(13);
+    record.balance_after_fen = bank.column_int64_or_null(14);
   }
-  Statement& fees = db_.prepare(
+  Statement& fees = db.prepare(
       "SELECT fee_id, student_id, paid_at_utc, paid_at_offset, paid_at_date_only, amount_fen, "
-      "currency, fee_type, grade, period_start, period_end, hours, receiving_account, refund_of, "
-      "enrolled_at, source_file, source_position FROM fee_records "
-      "WHERE school_id = ?1 AND paid_at_utc BETWEEN ?2 AND ?3 ORDER BY paid_at_utc, id");
+      "fee_type, grade, period_start, period_end, hours, receiving_account, enrolled_at "
+      "FROM fee_records WHERE school_id = ?1 AND paid_at_utc BETWEEN ?2 AND ?3");
   fees.bind_text(1, school.id).bind_int64(2, from).bind_int64(3, to);
-  while (fees.step()) {
-    FeeRecord record;
+  while ((what & kLoadFees) != 0 && fees.step()) {
+    FeeRecord& record = inputs.fees.emplace_back();
     record.school_id = school.id;
     record.fee_id = fees.column_text(0);
     record.student_id = fees.column_text(1);
-    record.paid_at = Instant{fees.column_int64(2), static_cast<int>(fees.column_int64(3)),
-                             fees.column_bool(4)};
+    record.paid_at =
+        Instant{fees.column_int64(2), static_cast<int>(fees.column_int64(3)), fees.column_bool(4)};
     record.amount_fen = fees.column_int64(5);
-    record.currency = fees.column_text(6);
-    record.fee_type = fees.column_text(7);
-    record.grade = fees.column_text(8);
-    record.period_start = date_or_null(fees.column_text_or_null(9));
-    record.period_end = date_or_null(fees.column_text_or_null(10));
-    record.hours = fees.column_double_or_null(11);
-    record.receiving_account = fees.column_text(12);
-    record.refund_of = fees.column_text(13);
-    record.enrolled_at = date_or_null(fees.column_text_or_null(14));
-    record.source = SourcePosition{fees.column_text(15), fees.column_text(16)};
-    inputs.fees.push_back(std::move(record));
+    record.fee_type = fees.column_text(6);
+    record.grade = fees.column_text(7);
+    record.period_start = date_or_null(fees.column_text_or_null(8));
+    record.period_end = date_or_null(fees.column_text_or_null(9));
+    record.hours = fees.column_double_or_null(10);
+    record.receiving_account = fees.column_text(11);
+    record.enrolled_at = date_or_null(fees.column_text_or_null(12));
   }
+  if ((what & kLoadBalances) == 0) return;
   // Balances are few; all of them, so "the latest earlier balance" is known.
-  Statement& balances = db_.prepare(
+  Statement& balances = db.prepare(
       "SELECT b.account, b.date, b.amount_fen FROM balances b JOIN accounts a "
-      "ON a.number = b.account WHERE a.school_id = ?1 AND b.type = 'closing' ORDER BY b.date");
+      "ON a.number = b.account WHERE a.school_id = ?1 AND b.type = 'closing'");
   balances.bind_text(1, school.id);
   while (balances.step()) {
     const auto date = parse_iso_date(balances.column_text(1));
     if (!date) continue;
-    inputs.balances.push_back(rules::StoredBalance{balances.column_text(0), *date, balances.column_int64(2)});
+    inputs.balances.push_back(
+        rules::StoredBalance{balances.column_text(0), *date, balances.column_int64(2)});
   }
-  return inputs;
 }
 
 }  // namespace sfmon

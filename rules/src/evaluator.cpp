@@ -62,6 +62,20 @@ class RuleEvaluation final : public AggregateSource {
     }
   }
 
+  // Whether a fact with event time in the range takes part (see
+  // rules_taking_part()).
+  bool any_takes_part() {
+    for (const Fact& fact : facts_.facts) {
+      if (!of_sources(fact) || !in_range(fact.time)) continue;
+      record_context(fact);
+      if (passes_where()) return true;
+      for (const CompiledAggregate& spec : rule_.aggregates) {
+        if (spec.filter && holds(spec.filter, context_)) return true;
+      }
+    }
+    return false;
+  }
+
   Value aggregate(int slot) const override {
     if (slot < 0 || static_cast<std::size_t>(slot) >= aggregates_.size()) return Value::null();
     return aggregates_[static_cast<std::size_t>(slot)].value();
@@ -255,17 +269,59 @@ class RuleEvaluation final : public AggregateSource {
 
 }  // namespace
 
-std::vector<Firing> evaluate_school(const CompiledPack& pack, const SchoolFacts& facts,
-                                    const TimeRange& range) {
-  std::vector<Firing> firings;
-  for (const CompiledRule& rule : pack.rules) {
-    if (!rule.enabled || rule.sources == 0) continue;
-    RuleEvaluation(rule, pack, facts, range, firings).run();
-  }
+namespace {
+
+void sort_firings(std::vector<Firing>& firings) {
   std::stable_sort(firings.begin(), firings.end(), [](const Firing& a, const Firing& b) {
     return std::tie(a.time, a.rule_id, a.dedup_key) < std::tie(b.time, b.rule_id, b.dedup_key);
   });
+}
+
+}  // namespace
+
+std::vector<Firing> evaluate_school(const CompiledPack& pack, const SchoolFacts& facts,
+                                    const TimeRange& range) {
+  const std::vector<TimeRange> ranges(pack.rules.size(), range);
+  return evaluate_school(pack, facts, ranges);
+}
+
+std::vector<Firing> evaluate_school(const CompiledPack& pack, const SchoolFacts& facts,
+                                    std::span<const TimeRange> rule_ranges) {
+  std::vector<Firing> firings;
+  for (std::size_t i = 0; i < pack.rules.size() && i < rule_ranges.size(); ++i) {
+    const CompiledRule& rule = pack.rules[i];
+    if (!rule.enabled || rule.sources == 0 || rule_ranges[i].from > rule_ranges[i].to) continue;
+    RuleEvaluation(rule, pack, facts, rule_ranges[i], firings).run();
+  }
+  sort_firings(firings);
   return firings;
+}
+
+RuleReach rule_reach(const CompiledRule& rule) {
+  constexpr std::int64_t kDay = 86400;
+  switch (rule.window.kind) {
+    case WindowKind::None:
+      return {};
+    case WindowKind::TumblingDay:  // fires at the day's last second
+      return {kDay, 0};
+    case WindowKind::Preceding:
+      return {rule.window.seconds, 0};
+    case WindowKind::Following:
+      return {0, rule.window.seconds};
+  }
+  return {};
+}
+
+std::vector<bool> rules_taking_part(const CompiledPack& pack, const SchoolFacts& facts,
+                                    const TimeRange& range) {
+  std::vector<bool> taking_part(pack.rules.size(), false);
+  std::vector<Firing> unused;
+  for (std::size_t i = 0; i < pack.rules.size(); ++i) {
+    const CompiledRule& rule = pack.rules[i];
+    if (!rule.enabled || rule.sources == 0) continue;
+    taking_part[i] = RuleEvaluation(rule, pack, facts, range, unused).any_takes_part();
+  }
+  return taking_part;
 }
 
 }  // namespace sfmon::rules

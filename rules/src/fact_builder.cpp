@@ -77,6 +77,18 @@ struct Context {
   PartyIndex<ListedParty> listed;
 };
 
+// normalise_account() without a copy when `text` is already normalised, as
+// the store keeps accounts: then the result is `text` itself (normalising
+// only drops ' ', '-', '\t' and upper-cases a-z), else `scratch`.
+const std::string& normalised_account(const std::string& text, std::string& scratch) {
+  const bool normalised = std::none_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '-' || c == '\t' || (c >= 'a' && c <= 'z');
+  });
+  if (normalised) return text;
+  scratch = normalise_account(text);
+  return scratch;
+}
+
 // The registry's spelling of an own account, so that keys by account do not
 // split on spaces or case; other accounts as the source gave them.
 const std::string& account_spelling(const SchoolAccount* own, const std::string& given) {
@@ -88,7 +100,8 @@ void fill_bank_fact(const BankRecord& record, bool cancelled, const Context& con
   fact.time = record.booked_at.utc_seconds;
   fact.day = local_day(record.booked_at, context.zone);
   fact.id = record.bank_ref;
-  const SchoolAccount* account = context.own.find(normalise_account(record.account));
+  std::string scratch;
+  const SchoolAccount* account = context.own.find(normalised_account(record.account, scratch));
   fact.account = account_spelling(account, record.account);
   fact.account_role = account != nullptr ? account->role : AccountRole::Other;
   fact.amount = record.amount_fen;
@@ -98,7 +111,9 @@ void fill_bank_fact(const BankRecord& record, bool cancelled, const Context& con
   fact.counterparty_account = record.counterparty.account;
   fact.counterparty_class = record.counterparty.cls;
 
-  const std::string counterparty_account = normalise_account(record.counterparty.account);
+  std::string counterparty_scratch;
+  const std::string& counterparty_account =
+      normalised_account(record.counterparty.account, counterparty_scratch);
   const std::string counterparty_name = normalise_name(record.counterparty.name);
   fact.counterparty_key = counterparty_account.empty() ? counterparty_name : counterparty_account;
   fact.own_transfer = !counterparty_account.empty() && context.own.find(counterparty_account);
@@ -145,7 +160,9 @@ void fill_fee_fact(const FeeRecord& fee, const std::map<std::string, Date>& enro
   fact.time = fee.paid_at.utc_seconds;
   fact.day = local_day(fee.paid_at, context.zone);
   fact.id = fee.fee_id;
-  const SchoolAccount* account = context.own.find(normalise_account(fee.receiving_account));
+  std::string scratch;
+  const SchoolAccount* account =
+      context.own.find(normalised_account(fee.receiving_account, scratch));
   fact.account = account_spelling(account, fee.receiving_account);
   fact.account_role = account != nullptr ? account->role : AccountRole::Other;
   fact.to_supervised = account != nullptr && account->role == AccountRole::Supervised;
@@ -216,8 +233,9 @@ std::map<std::string, DayBalances> supervised_balances(const std::vector<const B
                                                        const std::vector<StoredBalance>& balances,
                                                        const Context& context) {
   std::map<std::string, DayBalances> result;
+  std::string scratch;
   const auto supervised = [&](const std::string& number) -> const SchoolAccount* {
-    const SchoolAccount* account = context.own.find(normalise_account(number));
+    const SchoolAccount* account = context.own.find(normalised_account(number, scratch));
     return account != nullptr && account->role == AccountRole::Supervised ? account : nullptr;
   };
   std::map<std::pair<const SchoolAccount*, std::int64_t>, std::vector<const BankRecord*>> latest;
@@ -303,13 +321,22 @@ void fill_balance_fact(const BalanceEntry& entry, Fact& fact) {
 
 SchoolFacts build_school_facts(const School& school, const FactInputs& inputs,
                                const std::vector<ListedParty>& listed, const Zone& zone) {
+  SchoolFacts result;
+  build_school_facts(school, inputs, listed, zone, result);
+  return result;
+}
+
+void build_school_facts(const School& school, const FactInputs& inputs,
+                        const std::vector<ListedParty>& listed, const Zone& zone,
+                        SchoolFacts& result) {
   Context context{school, zone, OwnAccounts(school), {}, {}};
   for (const RelatedParty& party : school.related_parties) context.related.add(party);
   for (const ListedParty& party : listed) context.listed.add(party);
 
-  SchoolFacts result;
   result.school = &school;
   result.zone = zone;
+  result.facts.clear();  // keeps its capacity for the next school
+  result.supervised_closing.clear();
 
   std::vector<const BankRecord*> booked;
   booked.reserve(inputs.bank.size());
@@ -323,7 +350,10 @@ SchoolFacts build_school_facts(const School& school, const FactInputs& inputs,
   fees.reserve(inputs.fees.size());
   for (const FeeRecord& fee : inputs.fees) fees.push_back(&fee);
   std::sort(fees.begin(), fees.end(), fee_before);
-  const std::map<std::string, Date> enrolled = enrolment_dates(inputs.fees);
+  std::map<std::string, Date> derived_enrolment;
+  if (!inputs.enrolment) derived_enrolment = enrolment_dates(inputs.fees);
+  const std::map<std::string, Date>& enrolled =
+      inputs.enrolment ? *inputs.enrolment : derived_enrolment;
   const fee_periods::TermCalendar calendar(school.academic_calendar);
 
   const std::map<std::string, DayBalances> balances =
@@ -373,7 +403,6 @@ SchoolFacts build_school_facts(const School& school, const FactInputs& inputs,
       }
     }
   }
-  return result;
 }
 
 }  // namespace sfmon::rules

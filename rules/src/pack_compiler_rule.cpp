@@ -166,6 +166,42 @@ TemplateNode default_dedup(const std::vector<ExprNode>& key, const SourceRef& wh
   return node;
 }
 
+bool calls_closing_balance(const ExprNode& node, const std::set<std::string>& calling_macros) {
+  if (node.op == ExprOp::Call && node.name == "closing_balance") return true;
+  if (node.op == ExprOp::Name && calling_macros.count(node.name) != 0) return true;
+  return std::any_of(node.children.begin(), node.children.end(), [&](const ExprNode& child) {
+    return calls_closing_balance(child, calling_macros);
+  });
+}
+
+// Whether any text of the rule may call closing_balance(): by name, or by
+// naming a macro that does (texts are searched, not parsed, so a mention in
+// a string literal also counts; that only costs incremental evaluation time).
+bool mentions_closing_balance(const RuleDoc& doc, const std::map<std::string, ExprNode>& macros) {
+  std::set<std::string> calling;  // macros that call it, directly or through others
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [name, node] : macros) {
+      if (calling.count(name) == 0 && calls_closing_balance(node, calling)) {
+        calling.insert(name);
+        grew = true;
+      }
+    }
+  }
+  std::vector<const std::string*> texts{&doc.condition.text, &doc.message.text};
+  if (doc.where) texts.push_back(&doc.where->text);
+  if (doc.dedup) texts.push_back(&doc.dedup->text);
+  for (const TextAt& part : doc.key) texts.push_back(&part.text);
+  for (const auto& aggregate : doc.aggregates) texts.push_back(&aggregate.second.text);
+  for (const EscalationDoc& step : doc.escalate) texts.push_back(&step.when.text);
+  return std::any_of(texts.begin(), texts.end(), [&](const std::string* text) {
+    if (text->find("closing_balance") != std::string::npos) return true;
+    return std::any_of(calling.begin(), calling.end(), [&](const std::string& macro) {
+      return text->find(macro) != std::string::npos;
+    });
+  });
+}
+
 }  // namespace
 
 CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& diagnostics,
@@ -197,6 +233,7 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
   rule.group_window_seconds = doc.group_window_seconds;
   rule.evidence_window = doc.evidence_window;
   rule.where_defined = doc.where_defined;
+  rule.reads_closing_balance = mentions_closing_balance(doc, pack.macros);
 
   CompileScope record_scope;
   record_scope.facts = rule.sources;

@@ -31,6 +31,14 @@ struct AlertFilter {
   std::optional<Date> to;    // first_seen on or before this local day
 };
 
+// The span of event time (UTC seconds, inclusive) over which an evaluation
+// judged one rule of one school.
+struct RuleSpan {
+  std::string rule_id;
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+};
+
 struct MergeSummary {
   int new_firings = 0;
   int withdrawn_firings = 0;  // stored firings the records no longer produce
@@ -52,6 +60,15 @@ class AlertStore {
                                const std::vector<rules::Firing>& firings,
                                const std::string& result_set = "live");
 
+  // The same per rule: for each span, makes the firings of that rule in
+  // `firings` with event time in [span.from, span.to] its firings there.
+  // Rules without a span, and times outside their rule's span, keep their
+  // stored firings; `firings` outside their rule's span are ignored. One
+  // transaction (a savepoint inside a caller's transaction).
+  MergeSummary replace_firings(const std::string& school_id, const std::vector<RuleSpan>& spans,
+                               const std::vector<rules::Firing>& firings,
+                               const std::string& result_set = "live");
+
   std::vector<alerts::Alert> list(const AlertFilter& filter, const Zone& zone,
                                   const std::string& result_set = "live");
 
@@ -64,6 +81,11 @@ class AlertStore {
     std::string dedup_key;
     friend auto operator<=>(const KeyRef&, const KeyRef&) = default;
   };
+  // nullptr spans: every rule over [from, to].
+  MergeSummary replace_within(const std::string& school_id, std::int64_t from, std::int64_t to,
+                              const std::vector<RuleSpan>* spans,
+                              const std::vector<rules::Firing>& firings,
+                              const std::string& result_set);
   void regroup(const std::string& school_id, const KeyRef& key, const std::string& result_set,
                MergeSummary& summary);
   void load_evidence(alerts::Alert& alert);

@@ -4,10 +4,28 @@
 // Evaluation is a pure function of the stored records (rules/evaluator.h), so
 // alerts do not depend on the order files arrived in. Ingest marks which
 // schools and times changed (EvaluationQueue, committed with the records);
-// the runner re-evaluates exactly the firings those records can affect — the
-// changed span widened by the longest window of the pack on each side — and
+// the runner re-evaluates exactly the firings those records can affect, and
 // clears the marks in the same transaction as the alerts, so a crash at any
 // point re-runs the work and merges nothing twice.
+//
+// What a change at [a, b] can affect is worked out per rule (run_pending):
+// - a rule no fact of [a, b] takes part in (its `where` or an aggregate's
+//   filter) keeps its firings, unless it reads closing_balance();
+// - otherwise the rule is re-judged over [a - after, b + before] (its
+//   RuleReach: window look-ahead and look-back) plus two days for local-day
+//   rounding, reading the facts its window needs around that;
+// - a rule reading closing_balance() is re-judged up to the next known
+//   supervised closing balance after b, which ends the changed balances'
+//   influence, and sees the latest closing balance before what it loads.
+//   Its reads are taken to lie within its window plus two days before the
+//   judged record (FUND-DRAIN reads the day before t - 7 days).
+// Only the union of the rules' load spans is read from the store.
+// Derived fields that are not local in time are kept exact: enrolment
+// dates come from every stored fee record of the school, a student whose
+// earlier enrolment arrives has their other records re-judged, and a school
+// with a booked reversal at or after a is evaluated over its whole history
+// (a reversal may cancel an entry of any earlier time). A reversal booked
+// before the entry it names is matched only when both are loaded.
 
 #include <cstdint>
 #include <map>
@@ -67,15 +85,46 @@ class RuleRunner {
 
   // Evaluates `school_ids` (all registered schools when empty) over the
   // local days [from, to] into `result_set`, leaving the queue alone (replay).
+  // With a file store, schools are judged on two threads (a second,
+  // read-only use of a connection of its own); writes stay on this one.
   RunSummary run_range(const std::vector<std::string>& school_ids, std::int64_t from,
                        std::int64_t to, const std::string& result_set);
 
-  // The longest look-back or look-ahead of any window in the pack, seconds.
+  // The longest look-back or look-ahead of any window in the pack, seconds
+  // (what replays load around their period).
   std::int64_t horizon() const { return horizon_; }
 
+  // The firings of `school` that records changed in `span` can affect, and
+  // per rule the span of event time they were judged over (rules that
+  // cannot change are left out). Reads the store; writes nothing.
+  struct Evaluation {
+    std::vector<rules::Firing> firings;
+    std::vector<RuleSpan> spans;
+  };
+  Evaluation evaluate(const School& school, const ChangedSpan& span);
+
  private:
-  std::vector<rules::Firing> evaluate(const School& school, const ChangedSpan& span);
+  // What load_records reads (bits).
+  static constexpr unsigned kLoadBank = 1;
+  static constexpr unsigned kLoadFees = 2;
+  static constexpr unsigned kLoadBalances = 4;  // every stored closing balance, any date
+  static constexpr unsigned kLoadAll = 7;
+  // Appends the school's bank and/or fee records with event time in
+  // [from, to] (UTC seconds), read through `db` (db_, or a replay worker's
+  // own connection), and its closing balances, as `what` says.
+  void load_records(SqliteDb& db, const School& school, std::int64_t from, std::int64_t to,
+                    rules::FactInputs& inputs, unsigned what);
+  // Replaces inputs.balances with the school's closing balances of the local
+  // days around [from, to] (UTC seconds) and each account's latest before
+  // them, all that facts of that span read (incremental evaluation).
+  void load_balances_near(const School& school, std::int64_t from, std::int64_t to,
+                          rules::FactInputs& inputs);
   rules::FactInputs load_inputs(const School& school, std::int64_t from, std::int64_t to);
+  bool has_reversal_since(const School& school, std::int64_t from);
+  struct Enrolment;
+  Enrolment load_enrolment(const School& school, const ChangedSpan& span);
+  std::int64_t next_closing_after(const School& school, std::int64_t time);
+  std::int64_t last_closing_before(const School& school, std::int64_t time);
 
   SqliteDb& db_;
   const rules::CompiledPack& pack_;

@@ -15,6 +15,8 @@
 // - supervised-account closing balances per day (statement closing balances,
 //   else the last balance_after of the day) and balance facts for them.
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,10 +45,19 @@ struct FactInputs {
   std::vector<BankRecord> bank;     // the school's accounts' records (any order)
   std::vector<FeeRecord> fees;      // the school's fee records (any order)
   std::vector<StoredBalance> balances;  // closing balances of the school's accounts
+  // The earliest enrolled_at per student id over every stored fee record of
+  // the school. Set it when `fees` holds only part of the history (an
+  // incremental evaluation); unset, it is derived from `fees`.
+  std::optional<std::map<std::string, Date>> enrolment;
 };
 
 // `school` and `listed` must outlive the result (facts borrow `school`).
 SchoolFacts build_school_facts(const School& school, const FactInputs& inputs,
                                const std::vector<ListedParty>& listed, const Zone& zone);
+// The same into `result`, whose storage is reused (evaluating school after
+// school allocates the large fact vector once).
+void build_school_facts(const School& school, const FactInputs& inputs,
+                        const std::vector<ListedParty>& listed, const Zone& zone,
+                        SchoolFacts& result);
 
 }  // namespace sfmon::rules

@@ -164,6 +164,11 @@ struct CompiledRule {
   CompiledTemplate dedup;  // default: the key values joined with ':'
   std::int64_t group_window_seconds = 86400;
   bool evidence_window = true;  // see RuleDoc::evidence_window
+  // Whether any expression of the rule may call closing_balance(), directly
+  // or through a macro (an over-approximation). Such a rule depends on
+  // balances of days outside its window, which incremental evaluation must
+  // re-judge when they change (monitor/rule_runner.h).
+  bool reads_closing_balance = false;
   SourceRef where_defined;
 };
 
