@@ -13,12 +13,15 @@
 
 namespace sfmon {
 
-std::string registry_fingerprint(std::string_view registry_text) {
-  // v1: sync_registry as of schema version 5.
-  constexpr std::string_view kSyncVersion = "sfmon-registry-sync-v1\n";
+std::string registry_fingerprint(std::string_view registry_text, std::string_view watchlist_text) {
+  // v2: sync_registry as of schema version 5, with the watchlist.
+  constexpr std::string_view kSyncVersion = "sfmon-registry-sync-v2\n";
   Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
   engine.update(kSyncVersion.data(), static_cast<unsigned>(kSyncVersion.size()));
+  const std::string registry_size = std::to_string(registry_text.size()) + "\n";
+  engine.update(registry_size.data(), static_cast<unsigned>(registry_size.size()));
   engine.update(registry_text.data(), static_cast<unsigned>(registry_text.size()));
+  engine.update(watchlist_text.data(), static_cast<unsigned>(watchlist_text.size()));
   return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
@@ -33,13 +36,12 @@ AppContext open_app(const std::optional<std::string>& config_path, RegistryUse u
       throw ConfigError({app.config.file + ": " + what + ": " + e.what()});
     }
   };
-  const auto load_lists = [&](const std::string& registry_text) {
+  const auto load_lists = [&](const std::string& registry_text, const std::string& watchlist_text) {
     if (app.config.registry) {
       app.registry = load_registry(registry_text, *app.config.registry);
     }
     if (app.config.watchlist) {
-      app.watchlist =
-          load_watchlist(read(*app.config.watchlist, "watchlist"), *app.config.watchlist);
+      app.watchlist = load_watchlist(watchlist_text, *app.config.watchlist);
     }
     for (const WatchlistEntry& entry : app.watchlist) {
       app.listed.push_back(rules::ListedParty{entry.name, entry.account, entry.reason});
@@ -51,22 +53,37 @@ AppContext open_app(const std::optional<std::string>& config_path, RegistryUse u
   // parsing 500 schools of YAML takes far longer, and rewriting the registry
   // tables costs fsyncs, so both happen only when needed.
   std::string registry_text;
+  std::string watchlist_text;
   if (use != RegistryUse::None && app.config.registry) {
     registry_text = read(*app.config.registry, "registry");
   }
+  if (use != RegistryUse::None && app.config.watchlist) {
+    watchlist_text = read(*app.config.watchlist, "watchlist");
+  }
   // A command that needs the registry checks it before touching the store,
   // so a broken registry leaves no new database behind.
-  if (use == RegistryUse::Load) load_lists(registry_text);
+  if (use == RegistryUse::Load) load_lists(registry_text, watchlist_text);
 
   app.db = std::make_unique<SqliteDb>(app.config.database);
   migrate(*app.db);
   app.store = std::make_unique<RecordStore>(*app.db);
   if (use == RegistryUse::None || !app.config.registry) return app;
 
-  std::string fingerprint = registry_fingerprint(registry_text);
-  if (app.store->registry_fingerprint() == fingerprint) return app;
-  if (!app.registry_loaded) load_lists(registry_text);
+  std::string fingerprint = registry_fingerprint(registry_text, watchlist_text);
+  const std::optional<std::string> stored = app.store->registry_fingerprint();
+  if (stored == fingerprint) return app;
+  if (!app.registry_loaded) load_lists(registry_text, watchlist_text);
+  // Caps, terms, catalogues, related parties, accounts and the watchlist all
+  // feed the rules: alerts stay a function of the stored records and the
+  // current registry only if every school with records is judged again. The
+  // marks commit with the new tables, so a crash cannot lose them.
+  Transaction transaction(*app.db);
   app.store->sync_registry(app.registry, std::move(fingerprint));
+  EvaluationQueue queue(*app.db);
+  for (const auto& [school, span] : app.store->record_spans_by_school()) {
+    queue.mark(school, ChangedSpan{span.from, span.to});
+  }
+  transaction.commit();
   return app;
 }
 

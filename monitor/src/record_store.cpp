@@ -3,6 +3,7 @@
 
 #include "sfmon/monitor/record_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -162,6 +163,32 @@ std::optional<std::string> RecordStore::registry_fingerprint() {
   ResetGuard done(query);
   if (!query.step()) return std::nullopt;
   return query.column_text(0);
+}
+
+std::map<std::string, RecordStore::EventSpan> RecordStore::record_spans_by_school() {
+  std::map<std::string, EventSpan> spans;
+  const auto widen = [&](const std::string& school, std::int64_t from, std::int64_t to) {
+    const auto [it, inserted] = spans.emplace(school, EventSpan{from, to});
+    if (!inserted) {
+      it->second.from = std::min(it->second.from, from);
+      it->second.to = std::max(it->second.to, to);
+    }
+  };
+  Statement& bank = db_.prepare(
+      "SELECT a.school_id, MIN(b.booked_at_utc), MAX(b.booked_at_utc) "
+      "FROM accounts a JOIN bank_records b ON b.account = a.number GROUP BY a.school_id");
+  {
+    ResetGuard done(bank);
+    while (bank.step()) widen(bank.column_text(0), bank.column_int64(1), bank.column_int64(2));
+  }
+  Statement& fee = db_.prepare(
+      "SELECT f.school_id, MIN(f.paid_at_utc), MAX(f.paid_at_utc) FROM fee_records f "
+      "WHERE f.school_id IN (SELECT id FROM schools) GROUP BY f.school_id");
+  {
+    ResetGuard done(fee);
+    while (fee.step()) widen(fee.column_text(0), fee.column_int64(1), fee.column_int64(2));
+  }
+  return spans;
 }
 
 bool RecordStore::has_ingested(const std::string& sha256, const std::string& kind) {

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "sfmon/connectors/registry_loader.h"
+#include "sfmon/model/time.h"
+#include "sfmon/monitor/rule_runner.h"
 
 namespace sfmon {
 namespace {
@@ -133,10 +135,69 @@ TEST_F(AppContextTest, ASyncWithoutFingerprintMakesTheNextOpenSyncAgain) {
   EXPECT_EQ(stored_name(app), "甲学校");
 }
 
+// Two fee records of CS-0001, stored as the fee connector would, with the
+// evaluation queue then emptied as if the rules had run.
+void store_two_fees(AppContext& app) {
+  std::vector<FeeRecord> records;
+  for (const auto& [id, when] : {std::pair{"F1", "2024-09-02T10:00:00+08:00"},
+                                 std::pair{"F2", "2024-11-20T16:30:00+08:00"}}) {
+    FeeRecord record;
+    record.fee_id = id;
+    record.school_id = "CS-0001";
+    record.student_id = std::string("S-") + id;
+    record.paid_at = *parse_iso_instant(when, Zone{});
+    record.amount_fen = 100'000;
+    record.fee_type = "tuition";
+    record.grade = "all";
+    record.period_start = *parse_iso_date("2024-09-01");
+    record.period_end = *parse_iso_date("2025-01-31");
+    record.receiving_account = "43050001";
+    record.source = {"fees.csv", std::string("line ") + id};
+    records.push_back(record);
+  }
+  app.store->store_fee_records(records, {"fee-inbox", "fees.csv", "sha-fees", "fee", ""});
+  EvaluationQueue queue(*app.db);
+  for (const auto& [school, span] : queue.pending()) queue.clear(school);
+}
+
+TEST_F(AppContextTest, AChangedRegistryMarksEverySchoolWithRecordsForEvaluation) {
+  {
+    AppContext app = open_app(config());
+    store_two_fees(app);
+    ASSERT_TRUE(EvaluationQueue(*app.db).pending().empty());
+  }
+  {
+    AppContext app = open_app(config());
+    EXPECT_TRUE(EvaluationQueue(*app.db).pending().empty()) << "unchanged: nothing to judge";
+  }
+  write("schools.yaml", registry_yaml("乙学校"));  // e.g. a changed cap or term
+  AppContext app = open_app(config(), RegistryUse::StoreOnly);
+  const std::map<std::string, ChangedSpan> pending = EvaluationQueue(*app.db).pending();
+  ASSERT_EQ(pending.size(), 1u);
+  const ChangedSpan& span = pending.at("CS-0001");
+  EXPECT_LE(span.from, parse_iso_instant("2024-09-02T10:00:00+08:00", Zone{})->utc_seconds);
+  EXPECT_GE(span.to, parse_iso_instant("2024-11-20T16:30:00+08:00", Zone{})->utc_seconds);
+}
+
+TEST_F(AppContextTest, AChangedWatchlistAlsoMarksSchoolsForEvaluation) {
+  write("sfmon.yaml", "database: sfmon.db\nregistry: schools.yaml\nwatchlist: watch.csv\n");
+  write("watch.csv", "name,account,reason\n某某借贷公司,,非法集资\n");
+  {
+    AppContext app = open_app(config());
+    store_two_fees(app);
+  }
+  write("watch.csv", "name,account,reason\n某某借贷公司,,非法集资\n另一家公司,,失信\n");
+  AppContext app = open_app(config());
+  EXPECT_EQ(app.watchlist.size(), 2u);
+  EXPECT_EQ(EvaluationQueue(*app.db).pending().count("CS-0001"), 1u);
+}
+
 TEST(RegistryFingerprintTest, DependsOnEveryByteOfTheText) {
   EXPECT_EQ(registry_fingerprint("schools: []\n"), registry_fingerprint("schools: []\n"));
   EXPECT_NE(registry_fingerprint("schools: []\n"), registry_fingerprint("schools: [] \n"));
   EXPECT_EQ(registry_fingerprint("").size(), 64u);
+  EXPECT_NE(registry_fingerprint("a", "b"), registry_fingerprint("ab", ""))
+      << "where the registry ends and the watchlist starts matters";
 }
 
 }  // namespace

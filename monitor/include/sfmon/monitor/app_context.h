@@ -55,15 +55,18 @@ void evaluate_pending(AppContext& app, std::ostream& out);
 
 // Loads `config_path` (or the embedded default when empty), opens and
 // migrates the database, loads the registry and watchlist as `use` asks and
-// syncs the registry into the store when its text changed (the store keeps
-// a fingerprint of the text it last synced). Throws ConfigError /
+// syncs the registry into the store when its text or the watchlist's changed
+// (the store keeps a fingerprint of the texts it last synced); then every
+// school with stored records is marked for evaluation over all of them, since
+// caps, terms, accounts and listed parties feed the rules. Throws ConfigError /
 // RegistryError / StoreError.
 AppContext open_app(const std::optional<std::string>& config_path,
                     RegistryUse use = RegistryUse::Load);
 
-// What the store remembers of a registry text: SHA-256 (hex) of a version tag
-// and the text. Changing the tag makes every store sync once more, as is
-// needed when sync_registry starts writing the tables differently.
-std::string registry_fingerprint(std::string_view registry_text);
+// What the store remembers of a registry and watchlist text: SHA-256 (hex) of
+// a version tag and both texts. Changing the tag makes every store sync once
+// more, as is needed when sync_registry starts writing the tables differently.
+std::string registry_fingerprint(std::string_view registry_text,
+                                 std::string_view watchlist_text = {});
 
 }  // namespace sfmon

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -120,6 +121,15 @@ class RecordStore {
   // The fingerprint stored by the last sync_registry, nullopt when there was
   // none (or that sync gave none).
   std::optional<std::string> registry_fingerprint();
+
+  struct EventSpan {
+    std::int64_t from = 0;  // UTC seconds, earliest event time
+    std::int64_t to = 0;    // UTC seconds, latest event time
+  };
+  // Per registered school, the event times its stored records (bank records
+  // of its registered accounts, its fee records) span; schools without
+  // records are left out.
+  std::map<std::string, EventSpan> record_spans_by_school();
 
   // True when a file with this content and kind was accepted before.
   bool has_ingested(const std::string& sha256, const std::string& kind);
