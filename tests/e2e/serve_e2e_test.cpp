@@ -311,6 +311,22 @@ TEST(ServeE2E, DroppedFilesReachTheSupervisorByEmailAndWebhook) {
   EXPECT_EQ(dead.status, 200);
   EXPECT_EQ(dead.body, "[]");
   EXPECT_NE(read_text(log).find("notification failed"), std::string::npos) << read_text(log);
+  // The files connector's state: in the API and in /metrics.
+  const HttpAnswer connectors = http(port, "GET", "/api/v1/connectors", token);
+  ASSERT_EQ(connectors.status, 200) << connectors.body;
+  const auto states = Poco::JSON::Parser().parse(connectors.body).extract<Poco::JSON::Array::Ptr>();
+  ASSERT_EQ(states->size(), 1u) << connectors.body;
+  const auto inbox_state = states->getObject(0);
+  EXPECT_EQ(inbox_state->getValue<std::string>("source"), "bank-inbox");
+  EXPECT_EQ(inbox_state->getValue<std::int64_t>("pages_read"), 3) << "one page per file";
+  const std::int64_t read = inbox_state->getValue<std::int64_t>("records_read");
+  EXPECT_GT(read, 0);
+  EXPECT_EQ(inbox_state->getValue<std::int64_t>("consecutive_failures"), 0);
+  EXPECT_FALSE(inbox_state->isNull("last_success"));
+  EXPECT_NE(metrics.find("sfmon_connector_records_read_total{connector=\"bank-inbox\"} " +
+                         std::to_string(read)),
+            std::string::npos)
+      << metrics;
 
   // Nothing changed: no second email after more passes.
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
