@@ -40,8 +40,7 @@ class CaseError : public std::runtime_error {
 constexpr std::array<std::string_view, 3> kBalanceFields = {"account", "date", "amount"};
 
 template <typename Names>
-void check_columns(const std::vector<Row>& rows, const Names& known,
-                   const std::string& table) {
+void check_columns(const std::vector<Row>& rows, const Names& known, const std::string& table) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (const auto& [name, value] : rows[i]) {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
@@ -81,7 +80,8 @@ std::string bank_csv_text(const std::vector<Row>& rows) {
       const auto it = row.find(column);
       std::string value = it != row.end() ? it->second : std::string();
       if (column == "currency" && it == row.end()) value = "CNY";
-      line += (first ? "" : ",") + csv_cell(value);
+      if (!first) line += ',';
+      line += csv_cell(value);
       first = false;
     }
     text += line + '\n';
@@ -375,7 +375,8 @@ std::string run_case(const TestCaseDoc& test, const std::vector<std::string>& ju
       };
       for (const auto& [column, value] : row) {
         if (column != "name" && column != "account" && column != "reason") {
-          throw CaseError("watchlist: unknown column '" + column + "' (expected name, account, reason)");
+          throw CaseError("watchlist: unknown column '" + column +
+                          "' (expected name, account, reason)");
         }
       }
       data.listed.push_back(rules::ListedParty{field("name"), field("account"), field("reason")});

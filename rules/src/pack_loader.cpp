@@ -22,6 +22,15 @@ struct PackFile {
   FileRole role;
 };
 
+// A problem with a whole file or folder. Built out of line: GCC 12 at -O3
+// reports a false -Wmaybe-uninitialized for the nested braced initialiser.
+[[gnu::noinline]] Diagnostic file_problem(std::string file, std::string message) {
+  Diagnostic problem;
+  problem.where.file = std::move(file);
+  problem.message = std::move(message);
+  return problem;
+}
+
 // The *.yaml regular files of `folder`, in name order.
 std::vector<std::string> yaml_files(const fs::path& folder, std::vector<Diagnostic>& errors) {
   std::vector<std::string> names;
@@ -32,7 +41,8 @@ std::vector<std::string> yaml_files(const fs::path& folder, std::vector<Diagnost
     }
   }
   if (error) {
-    errors.push_back({{folder.generic_string(), 0, 0}, "cannot read folder: " + error.message()});
+    errors.push_back(
+        file_problem(folder.generic_string(), "cannot read folder: " + error.message()));
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -41,7 +51,7 @@ std::vector<std::string> yaml_files(const fs::path& folder, std::vector<Diagnost
 std::vector<PackFile> pack_files(const std::vector<std::string>& paths,
                                  std::vector<Diagnostic>& errors) {
   std::vector<PackFile> files;
-  if (paths.empty()) errors.push_back({{}, "no rule pack given"});
+  if (paths.empty()) errors.push_back(file_problem("", "no rule pack given"));
   for (const std::string& path : paths) {
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
@@ -50,13 +60,13 @@ std::vector<PackFile> pack_files(const std::vector<std::string>& paths,
       continue;
     }
     if (!fs::is_directory(status)) {
-      errors.push_back({{path, 0, 0}, "no such rule file or folder"});
+      errors.push_back(file_problem(path, "no such rule file or folder"));
       continue;
     }
     const fs::path folder(path);
     const std::vector<std::string> rules = yaml_files(folder, errors);
     if (rules.empty()) {
-      errors.push_back({{path, 0, 0}, "no rule files (*.yaml) in the folder"});
+      errors.push_back(file_problem(path, "no rule files (*.yaml) in the folder"));
       continue;
     }
     for (const std::string& name : rules) {
@@ -75,13 +85,13 @@ std::vector<PackFile> pack_files(const std::vector<std::string>& paths,
 std::optional<std::string> read_file(const std::string& path, std::vector<Diagnostic>& errors) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    errors.push_back({{path, 0, 0}, std::string("cannot read file: ") + std::strerror(errno)});
+    errors.push_back(file_problem(path, std::string("cannot read file: ") + std::strerror(errno)));
     return std::nullopt;
   }
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) {
-    errors.push_back({{path, 0, 0}, "cannot read file"});
+    errors.push_back(file_problem(path, "cannot read file"));
     return std::nullopt;
   }
   return text.str();

@@ -162,15 +162,26 @@ std::optional<std::vector<std::string>> read_string_list(const Field& field,
   return items;
 }
 
+// 'what', appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict
+// for "'" + std::string(what).
+std::string quoted(std::string_view what) {
+  std::string text;
+  text.reserve(what.size() + 2);
+  text += '\'';
+  text += what;
+  text += '\'';
+  return text;
+}
+
 std::optional<TextAt> read_text(const YAML::Node& node, std::string_view what,
                                 const ItemContext& context, TextKind kind) {
   if (!node.IsScalar()) {
-    context.error(node, "'" + std::string(what) + "' must be text, got " + kind_of(node));
+    context.error(node, quoted(what) + " must be text, got " + kind_of(node));
     return std::nullopt;
   }
   TextAt text = context.source.text_at(node, kind);
   if (text.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    context.error(text.where, "'" + std::string(what) + "' is empty");
+    context.error(text.where, quoted(what) + " is empty");
     return std::nullopt;
   }
   return text;
