@@ -433,6 +433,14 @@ ALTER TABLE connector_state ADD COLUMN newest_event_at INTEGER;  -- UTC seconds
 CREATE INDEX bank_records_pending ON bank_records(account) WHERE status = 'pending';
 )sql";
 
+// Version 6: each re-evaluated school looks up its students' enrolment dates
+// (rule_runner.cpp, load_enrolment); this index answers that per school and
+// student without reading the fee records themselves (a fifth of an
+// incremental day's time before it).
+constexpr const char* kEnrolmentIndex = R"sql(
+CREATE INDEX fee_records_by_student ON fee_records(school_id, student_id, enrolled_at, paid_at_utc);
+)sql";
+
 SchemaVersionError too_new(SqliteDb& db, int found) {
   return SchemaVersionError(
       "database schema version " + std::to_string(found) + " is newer than this sfmon supports (" +
@@ -487,6 +495,7 @@ const std::vector<Migration>& schema_migrations() {
        kDaemon},
       {5, "registry sync fingerprint, newest event time per connector, pending index",
        kRegistrySync},
+      {6, "fee records by school and student (enrolment lookups)", kEnrolmentIndex},
   };
   return steps;
 }

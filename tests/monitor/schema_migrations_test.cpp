@@ -94,6 +94,20 @@ TEST(SchemaMigrationsTest, FreshDatabaseMigratesToLatest) {
   EXPECT_NO_THROW(require_latest_schema(db));
 }
 
+TEST(SchemaMigrationsTest, EnrolmentLookupsReadOnlyTheStudentIndex) {
+  SqliteDb db(":memory:");
+  migrate(db);
+  // The shape of RuleRunner::load_enrolment's query: per school, grouped by
+  // student, reading enrolment and payment times.
+  Statement plan = db.prepare_uncached(
+      "EXPLAIN QUERY PLAN SELECT student_id, min(enrolled_at), max(paid_at_utc) "
+      "FROM fee_records WHERE school_id = 'CS-0001' AND student_id <> '' GROUP BY student_id");
+  std::string details;
+  while (plan.step()) details += plan.column_text(3) + "\n";
+  EXPECT_NE(details.find("COVERING INDEX fee_records_by_student"), std::string::npos) << details;
+  EXPECT_EQ(details.find("TEMP B-TREE"), std::string::npos) << "no sort for the grouping";
+}
+
 TEST(SchemaMigrationsTest, MigratingACurrentDatabaseDoesNothing) {
   SqliteDb db(":memory:");
   migrate(db);
