@@ -237,6 +237,7 @@ void AlertStore::regroup(const std::string& school_id, const KeyRef& key,
   }
 
   std::vector<std::int64_t> times;
+  times.reserve(stored.size());
   for (const StoredFiring& row : stored) times.push_back(row.firing.time);
   const std::int64_t window = stored.empty() ? 0 : stored.back().firing.group_window_seconds;
   std::set<std::int64_t> reused;

@@ -90,6 +90,7 @@ int deadletters_list_command(const CliArgs& args, std::ostream& out, std::ostrea
   const std::vector<std::string> header = {"id",       "delivery_id", "channel", "recipient",
                                            "attempts", "created_at",  "error"};
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(letters.size());
   for (const DeadLetter& letter : letters) {
     rows.push_back({std::to_string(letter.id), std::to_string(letter.delivery_id), letter.channel,
                     letter.recipient, std::to_string(letter.attempts),

@@ -188,10 +188,11 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
                         db_.path().rfind("file:", 0) != 0;
   std::vector<std::promise<std::vector<rules::Firing>>> promised(parallel ? schools.size() : 0);
   std::vector<std::future<std::vector<rules::Firing>>> judged;
+  judged.reserve(promised.size());
   for (auto& promise : promised) judged.push_back(promise.get_future());
   std::jthread worker;
   if (parallel) {
-    worker = std::jthread([&](std::stop_token stop) {
+    worker = std::jthread([&](const std::stop_token& stop) {
       std::optional<SqliteDb> db;
       Scratch scratch;
       for (std::size_t i = 1; i < schools.size() && !stop.stop_requested(); i += 2) {

@@ -32,7 +32,7 @@ namespace {
 
 // The python that has aiosmtpd (Debian's, not a virtualenv's), or "".
 std::string python_with_aiosmtpd() {
-  for (const std::string python : {"/usr/bin/python3", "python3"}) {
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
     try {
       Poco::ProcessHandle probe =
           Poco::Process::launch(python, {"-c", "import aiosmtpd"}, nullptr, nullptr, nullptr);

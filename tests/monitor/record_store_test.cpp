@@ -83,7 +83,7 @@ FileOrigin fee_origin(const std::string& sha = "sha-fee-1") {
   return {"fee-api", "http://127.0.0.1:9000/fees?since=", sha, "fee", "http"};
 }
 
-School school(const std::string& id, std::vector<std::string> accounts) {
+School school(const std::string& id, const std::vector<std::string>& accounts) {
   School result;
   result.id = id;
   result.name = "学校 " + id;
