@@ -1,52 +1,25 @@
 #include "sfmon/monitor/alert_lookup.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
+#include "alert_row.h"
 
 namespace sfmon {
 namespace {
 
-constexpr const char* kColumns =
-    "SELECT id, rule_id, rule_version, school_id, level, status, dedup_key, first_seen, "
-    "last_seen, count, message, values_json, group_window, result_set, withdrawn, created_at "
-    "FROM alerts ";
-
-std::vector<std::pair<std::string, std::string>> pairs_from_json(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
-  for (unsigned i = 0; i < array->size(); ++i) {
-    const auto pair = array->getArray(i);
-    pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
-  }
-  return pairs;
-}
+const std::string kColumns =
+    std::string("SELECT ") + kAlertColumns + ", result_set, withdrawn, created_at FROM alerts ";
 
 StoredAlert read_row(const Statement& row) {
   StoredAlert stored;
-  alerts::Alert& alert = stored.alert;
-  alert.id = row.column_int64(0);
-  alert.rule_id = row.column_text(1);
-  alert.rule_version = static_cast<int>(row.column_int64(2));
-  alert.school_id = row.column_text(3);
-  alert.level = rules::level_from_string(row.column_text(4)).value_or(rules::Level::Yellow);
-  alert.status =
-      alerts::alert_status_from_string(row.column_text(5)).value_or(alerts::AlertStatus::Open);
-  alert.dedup_key = row.column_text(6);
-  alert.first_seen = row.column_int64(7);
-  alert.last_seen = row.column_int64(8);
-  alert.count = static_cast<int>(row.column_int64(9));
-  alert.message = row.column_text(10);
-  alert.values = pairs_from_json(row.column_text(11));
-  alert.group_window_seconds = row.column_int64(12);
-  stored.result_set = row.column_text(13);
-  stored.withdrawn = row.column_bool(14);
-  stored.created_at = row.column_int64(15);
+  stored.alert = read_alert_columns(row);
+  stored.result_set = row.column_text(kAlertColumnCount);
+  stored.withdrawn = row.column_bool(kAlertColumnCount + 1);
+  stored.created_at = row.column_int64(kAlertColumnCount + 2);
   return stored;
 }
 
 void load_evidence(SqliteDb& db, alerts::Alert& alert) {
-  Statement& query =
-      db.prepare("SELECT kind, ref FROM alert_evidence_refs WHERE alert_id = ?1 ORDER BY kind, ref");
+  Statement& query = db.prepare(
+      "SELECT kind, ref FROM alert_evidence_refs WHERE alert_id = ?1 ORDER BY kind, ref");
   query.bind_int64(1, alert.id);
   alert.evidence.clear();
   while (query.step()) {

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "alert_row.h"
+
 namespace sfmon {
 namespace {
 
@@ -35,16 +37,6 @@ std::string values_to_json(const std::vector<std::pair<std::string, std::string>
   return to_json(array);
 }
 
-std::vector<std::pair<std::string, std::string>> values_from_json(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> values;
-  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const auto pair = array->getArray(static_cast<unsigned>(i));
-    values.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
-  }
-  return values;
-}
-
 std::string evidence_to_json(const std::vector<EvidenceRef>& evidence) {
   Poco::JSON::Array array;
   for (const EvidenceRef& ref : evidence) {
@@ -58,31 +50,9 @@ std::string evidence_to_json(const std::vector<EvidenceRef>& evidence) {
 
 std::vector<EvidenceRef> evidence_from_json(const std::string& text) {
   std::vector<EvidenceRef> evidence;
-  for (const auto& [kind, id] : values_from_json(text)) evidence.push_back(EvidenceRef{kind, id});
+  for (const auto& [kind, id] : string_pairs_from_json(text))
+    evidence.push_back(EvidenceRef{kind, id});
   return evidence;
-}
-
-constexpr const char* kAlertColumns =
-    "id, rule_id, rule_version, school_id, level, status, dedup_key, first_seen, last_seen, "
-    "count, message, values_json, group_window";
-
-Alert read_alert(Statement& row) {
-  Alert alert;
-  alert.id = row.column_int64(0);
-  alert.rule_id = row.column_text(1);
-  alert.rule_version = static_cast<int>(row.column_int64(2));
-  alert.school_id = row.column_text(3);
-  alert.level = rules::level_from_string(row.column_text(4)).value_or(rules::Level::Yellow);
-  alert.status =
-      alerts::alert_status_from_string(row.column_text(5)).value_or(alerts::AlertStatus::Open);
-  alert.dedup_key = row.column_text(6);
-  alert.first_seen = row.column_int64(7);
-  alert.last_seen = row.column_int64(8);
-  alert.count = static_cast<int>(row.column_int64(9));
-  alert.message = row.column_text(10);
-  alert.values = values_from_json(row.column_text(11));
-  alert.group_window_seconds = row.column_int64(12);
-  return alert;
 }
 
 // A stored firing with the alert it belonged to before regrouping.
@@ -219,7 +189,7 @@ void AlertStore::regroup(const std::string& school_id, const KeyRef& key,
       firing.time = query.column_int64(3);
       firing.level = rules::level_from_string(query.column_text(4)).value_or(rules::Level::Yellow);
       firing.message = query.column_text(5);
-      firing.values = values_from_json(query.column_text(6));
+      firing.values = string_pairs_from_json(query.column_text(6));
       firing.evidence = evidence_from_json(query.column_text(7));
       firing.group_window_seconds = query.column_int64(8);
       stored.push_back(std::move(row));
@@ -383,7 +353,7 @@ std::vector<Alert> AlertStore::list(const AlertFilter& filter, const Zone& zone,
     query.bind_int64(7, instant_from_date(next, zone).utc_seconds);
   }
   std::vector<Alert> alerts;
-  while (query.step()) alerts.push_back(read_alert(query));
+  while (query.step()) alerts.push_back(read_alert_columns(query));
   for (Alert& alert : alerts) load_evidence(alert);
   return alerts;
 }
