@@ -7,6 +7,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "record_loader.h"
 #include "sfmon/model/name_normaliser.h"
 
 namespace sfmon {
@@ -29,11 +30,6 @@ std::int64_t bounded(std::int64_t time) {
   return std::clamp(time, kEarliest, kLatest);
 }
 
-std::optional<Date> date_or_null(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
-  return parse_iso_date(*text);
-}
-
 void add(MergeSummary& total, const MergeSummary& more) {
   total.new_firings += more.new_firings;
   total.withdrawn_firings += more.withdrawn_firings;
@@ -42,17 +38,11 @@ void add(MergeSummary& total, const MergeSummary& more) {
   total.withdrawn_alerts += more.withdrawn_alerts;
 }
 
-CounterpartyClass class_from_text(const std::string& text) {
-  if (text == "person") return CounterpartyClass::Person;
-  if (text == "organisation") return CounterpartyClass::Organisation;
-  return CounterpartyClass::Unknown;
-}
-
 }  // namespace
 
 void EvaluationQueue::mark(const std::string& school_id, const ChangedSpan& span) {
-  Statement& insert = db_.prepare(
-      "INSERT INTO evaluation_queue(school_id, from_utc, to_utc) VALUES (?1, ?2, ?3)");
+  Statement& insert =
+      db_.prepare("INSERT INTO evaluation_queue(school_id, from_utc, to_utc) VALUES (?1, ?2, ?3)");
   insert.bind_text(1, school_id).bind_int64(2, span.from).bind_int64(3, span.to).run();
 }
 
@@ -175,7 +165,7 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
     scratch.inputs.bank.clear();
     scratch.inputs.fees.clear();
     scratch.inputs.balances.clear();
-    load_records(db, school, from - horizon_, to + horizon_, scratch.inputs, kLoadAll);
+    load_school_records(db, school, from - horizon_, to + horizon_, kLoadAll, scratch.inputs);
     rules::build_school_facts(school, scratch.inputs, listed_, zone_, scratch.facts);
     return rules::evaluate_school(pack_, scratch.facts, {from, to});
   };
@@ -235,7 +225,7 @@ RuleRunner::Evaluation RuleRunner::evaluate(const School& school, const ChangedS
   std::int64_t loaded_from = bounded(changed.from - kDayMargin);
   std::int64_t loaded_to = bounded(changed.to + 2 * kDayMargin);
   rules::FactInputs inputs;
-  load_records(db_, school, loaded_from, loaded_to, inputs, kLoadBank | kLoadFees);
+  load_school_records(db_, school, loaded_from, loaded_to, kLoadBank | kLoadFees, inputs);
   // Enrolment dates come from other records: wanted when a loaded record has
   // none of its own, or a changed one gives one (it may be the student's
   // earliest, which their other records inherit).
@@ -317,8 +307,8 @@ RuleRunner::Evaluation RuleRunner::evaluate(const School& school, const ChangedS
   for (const auto& [need, load] :
        {std::pair{need_bank, kLoadBank}, std::pair{need_fees, kLoadFees}}) {
     if (need.from < loaded_from)
-      load_records(db_, school, need.from, loaded_from - 1, inputs, load);
-    if (need.to > loaded_to) load_records(db_, school, loaded_to + 1, need.to, inputs, load);
+      load_school_records(db_, school, need.from, loaded_from - 1, load, inputs);
+    if (need.to > loaded_to) load_school_records(db_, school, loaded_to + 1, need.to, load, inputs);
     loaded_more = loaded_more || need.from < loaded_from || need.to > loaded_to;
   }
   if (loaded_more) {
@@ -482,76 +472,6 @@ void RuleRunner::load_balances_near(const School& school, std::int64_t from, std
     if (const auto date = parse_iso_date(before.column_text(0))) {
       inputs.balances.push_back(rules::StoredBalance{number, *date, before.column_int64(1)});
     }
-  }
-}
-
-rules::FactInputs RuleRunner::load_inputs(const School& school, std::int64_t from,
-                                          std::int64_t to) {
-  rules::FactInputs inputs;
-  load_records(db_, school, from, to, inputs, kLoadAll);
-  return inputs;
-}
-
-void RuleRunner::load_records(SqliteDb& db, const School& school, std::int64_t from,
-                              std::int64_t to, rules::FactInputs& inputs, unsigned what) {
-  // No ORDER BY: the fact builder sorts (a sort here would cost a temporary
-  // B-tree), and only the columns the fact builder reads.
-  Statement& bank = db.prepare(
-      "SELECT b.account, b.bank_ref, b.booked_at_utc, b.booked_at_offset, b.booked_at_date_only, "
-      "b.amount_fen, b.status, b.reversal, b.reversal_of, b.cp_name, b.cp_account, b.cp_class, "
-      "b.purpose, b.tx_code, b.balance_after_fen "
-      "FROM bank_records b JOIN accounts a ON a.number = b.account "
-      "WHERE a.school_id = ?1 AND b.booked_at_utc BETWEEN ?2 AND ?3");
-  bank.bind_text(1, school.id).bind_int64(2, from).bind_int64(3, to);
-  while ((what & kLoadBank) != 0 && bank.step()) {
-    BankRecord& record = inputs.bank.emplace_back();
-    record.account = bank.column_text(0);
-    record.bank_ref = bank.column_text(1);
-    record.booked_at =
-        Instant{bank.column_int64(2), static_cast<int>(bank.column_int64(3)), bank.column_bool(4)};
-    record.amount_fen = bank.column_int64(5);
-    record.status = bank.column_text(6) == "pending" ? EntryStatus::Pending : EntryStatus::Booked;
-    record.reversal = bank.column_bool(7);
-    record.reversal_of = bank.column_text(8);
-    record.counterparty.name = bank.column_text(9);
-    record.counterparty.account = bank.column_text(10);
-    record.counterparty.cls = class_from_text(bank.column_text(11));
-    record.purpose = bank.column_text(12);
-    record.tx_code = bank.column_text(13);
-    record.balance_after_fen = bank.column_int64_or_null(14);
-  }
-  Statement& fees = db.prepare(
-      "SELECT fee_id, student_id, paid_at_utc, paid_at_offset, paid_at_date_only, amount_fen, "
-      "fee_type, grade, period_start, period_end, hours, receiving_account, enrolled_at "
-      "FROM fee_records WHERE school_id = ?1 AND paid_at_utc BETWEEN ?2 AND ?3");
-  fees.bind_text(1, school.id).bind_int64(2, from).bind_int64(3, to);
-  while ((what & kLoadFees) != 0 && fees.step()) {
-    FeeRecord& record = inputs.fees.emplace_back();
-    record.school_id = school.id;
-    record.fee_id = fees.column_text(0);
-    record.student_id = fees.column_text(1);
-    record.paid_at =
-        Instant{fees.column_int64(2), static_cast<int>(fees.column_int64(3)), fees.column_bool(4)};
-    record.amount_fen = fees.column_int64(5);
-    record.fee_type = fees.column_text(6);
-    record.grade = fees.column_text(7);
-    record.period_start = date_or_null(fees.column_text_or_null(8));
-    record.period_end = date_or_null(fees.column_text_or_null(9));
-    record.hours = fees.column_double_or_null(10);
-    record.receiving_account = fees.column_text(11);
-    record.enrolled_at = date_or_null(fees.column_text_or_null(12));
-  }
-  if ((what & kLoadBalances) == 0) return;
-  // Balances are few; all of them, so "the latest earlier balance" is known.
-  Statement& balances = db.prepare(
-      "SELECT b.account, b.date, b.amount_fen FROM balances b JOIN accounts a "
-      "ON a.number = b.account WHERE a.school_id = ?1 AND b.type = 'closing'");
-  balances.bind_text(1, school.id);
-  while (balances.step()) {
-    const auto date = parse_iso_date(balances.column_text(1));
-    if (!date) continue;
-    inputs.balances.push_back(
-        rules::StoredBalance{balances.column_text(0), *date, balances.column_int64(2)});
   }
 }
 

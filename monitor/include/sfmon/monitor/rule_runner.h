@@ -104,22 +104,11 @@ class RuleRunner {
   Evaluation evaluate(const School& school, const ChangedSpan& span);
 
  private:
-  // What load_records reads (bits).
-  static constexpr unsigned kLoadBank = 1;
-  static constexpr unsigned kLoadFees = 2;
-  static constexpr unsigned kLoadBalances = 4;  // every stored closing balance, any date
-  static constexpr unsigned kLoadAll = 7;
-  // Appends the school's bank and/or fee records with event time in
-  // [from, to] (UTC seconds), read through `db` (db_, or a replay worker's
-  // own connection), and its closing balances, as `what` says.
-  void load_records(SqliteDb& db, const School& school, std::int64_t from, std::int64_t to,
-                    rules::FactInputs& inputs, unsigned what);
   // Replaces inputs.balances with the school's closing balances of the local
   // days around [from, to] (UTC seconds) and each account's latest before
   // them, all that facts of that span read (incremental evaluation).
   void load_balances_near(const School& school, std::int64_t from, std::int64_t to,
                           rules::FactInputs& inputs);
-  rules::FactInputs load_inputs(const School& school, std::int64_t from, std::int64_t to);
   bool has_reversal_since(const School& school, std::int64_t from);
   struct Enrolment;
   Enrolment load_enrolment(const School& school, const ChangedSpan& span);
