@@ -1,10 +1,8 @@
 #include "sfmon/connectors/fee_file_parser.h"
 
-#include <utility>
-
 #include "csv_columns.h"
+#include "fee_record_checks.h"
 #include "input_text.h"
-#include "json_flat_object.h"
 #include "sfmon/connectors/csv_reader.h"
 #include "sfmon/model/input_error.h"
 
@@ -27,31 +25,11 @@ const std::vector<std::string_view> kFeeFields = {"fee_id",
 const std::vector<std::string_view> kRequiredFeeColumns = {"fee_id", "school_id", "paid_at",
                                                            "amount", "fee_type"};
 
-// A fee record's identity is (school, fee_id): a second record with the same
-// identity in one file would overwrite the first, so it is an error.
-class FeeIdentityCheck {
- public:
-  explicit FeeIdentityCheck(const std::string& file) : file_(file) {}
-
-  void add(const FeeRecord& record) {
-    const auto [it, inserted] = first_position_.emplace(
-        std::make_pair(record.school_id, record.fee_id), record.source.position);
-    if (!inserted) {
-      throw InputError(
-          file_, record.source.position,
-          "duplicate fee_id for school " + record.school_id + " (first on " + it->second + ")",
-          record.fee_id);
-    }
-  }
-
- private:
-  const std::string& file_;
-  std::map<std::pair<std::string, std::string>, std::string> first_position_;
-};
-
 }  // namespace
 
-const std::vector<std::string_view>& fee_field_names() { return kFeeFields; }
+const std::vector<std::string_view>& fee_field_names() {
+  return kFeeFields;
+}
 
 std::vector<FeeRecord> parse_fee_csv(std::string_view content, const std::string& file,
                                      const Zone& zone) {
@@ -93,8 +71,7 @@ std::vector<FeeRecord> parse_fee_jsonl(std::string_view content, const std::stri
 
     const std::string location = line_location(line_number);
     require_valid_utf8(line, file, line_number);
-    records.push_back(decode_fee_fields(read_flat_json_object(line, kFeeFields, file, location),
-                                        file, location, zone));
+    records.push_back(decode_fee_json_object(line, file, location, zone));
     identities.add(records.back());
   }
   return records;

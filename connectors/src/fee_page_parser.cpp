@@ -9,33 +9,17 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include <map>
-#include <set>
-#include <utility>
+#include <string>
+#include <string_view>
+#include <vector>
 
+#include "fee_record_checks.h"
 #include "input_text.h"
-#include "json_flat_object.h"
 #include "sfmon/connectors/fee_api_client.h"
-#include "sfmon/connectors/fee_file_parser.h"
 #include "sfmon/model/input_error.h"
 
 namespace sfmon {
 namespace {
-
-// The fields of formats.md "Fee records", the same list the fee files use.
-const std::vector<std::string_view> kFeeFields = {"fee_id",
-                                                  "school_id",
-                                                  "student_id",
-                                                  "paid_at",
-                                                  "amount",
-                                                  "fee_type",
-                                                  "grade",
-                                                  "period_start",
-                                                  "period_end",
-                                                  "hours",
-                                                  "receiving_account",
-                                                  "refund_of",
-                                                  "enrolled_at"};
 
 bool is_json_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -171,18 +155,10 @@ class PageDecoder {
     if (records.size() != object->getArray("records")->size()) {
       fail("'records' could not be split into its elements");  // a bug, not the server's fault
     }
-    std::map<std::pair<std::string, std::string>, std::size_t> first_index;
+    FeeIdentityCheck identities(url_);
     for (std::size_t i = 0; i < records.size(); ++i) {
       page.records.push_back(decode_record(records[i], i + 1));
-      const FeeRecord& record = page.records.back();
-      const auto [it, inserted] =
-          first_index.emplace(std::make_pair(record.school_id, record.fee_id), i + 1);
-      if (!inserted) {
-        throw InputError(url_, record.source.position,
-                         "duplicate fee_id for school " + record.school_id + " (first as record " +
-                             std::to_string(it->second) + ")",
-                         record.fee_id);
-      }
+      identities.add(page.records.back());
     }
     return page;
   }
@@ -226,8 +202,7 @@ class PageDecoder {
     if (text.empty() || text.front() != '{') {
       throw InputError(url_, location, "expected a JSON object", std::string(text));
     }
-    return decode_fee_fields(read_flat_json_object(text, kFeeFields, url_, location), url_,
-                             location, zone_);
+    return decode_fee_json_object(text, url_, location, zone_);
   }
 
   std::string_view body_;

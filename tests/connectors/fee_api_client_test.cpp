@@ -225,7 +225,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "record 2: field 'amount': invalid amount: not a decimal amount (value "
                 "'12,00')"},
         BadPage{page_json({record_json("F1"), record_json("F1")}, "c1", false),
-                "record 2: duplicate fee_id for school S001 (first as record 1) (value 'F1')"}));
+                "record 2: duplicate fee_id for school S001 (first at record 1) (value 'F1')"}));
 
 TEST_F(FeeApiClientTest, InvalidUtf8IsMalformed) {
   transport.script.push_back(http_ok(page_json({record_json("F\xC3")}, "c1", false)));

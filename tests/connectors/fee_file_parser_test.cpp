@@ -280,7 +280,7 @@ TEST(FeeCsvTest, DuplicateFeeIdForOneSchoolIsAnError) {
                                      "F1,T,2024-09-02,1,tuition\n"
                                      "F1,S,2024-09-03,2,meals\n");
   EXPECT_EQ(error.location(), "line 4");
-  EXPECT_NE(error.message().find("duplicate fee_id for school S (first on line 2)"),
+  EXPECT_NE(error.message().find("duplicate fee_id for school S (first at line 2)"),
             std::string::npos);
   EXPECT_EQ(error.value(), "F1");
 }
@@ -428,7 +428,7 @@ TEST(FeeJsonlTest, DuplicateFeeIdIsAnError) {
       R"({"fee_id":"F1","school_id":"S","paid_at":"2024-09-02","amount":"1","fee_type":"meals"})";
   const InputError error = jsonl_error(line + "\n" + line + "\n");
   EXPECT_EQ(error.location(), "line 2");
-  EXPECT_NE(error.message().find("first on line 1"), std::string::npos);
+  EXPECT_NE(error.message().find("first at line 1"), std::string::npos);
 }
 
 TEST(FeeJsonlTest, InvalidUtf8NamesTheLine) {
