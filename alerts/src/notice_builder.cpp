@@ -7,10 +7,6 @@
 namespace sfmon::alerts {
 namespace {
 
-std::string local_time(std::int64_t utc_seconds, const Zone& zone) {
-  return Instant{utc_seconds, zone.offset_minutes, false}.to_string();
-}
-
 std::vector<std::string> evidence_ids(const Alert& alert) {
   std::vector<std::string> ids;
   for (const rules::EvidenceRef& ref : alert.evidence) ids.push_back(ref.kind + ":" + ref.id);
@@ -63,9 +59,8 @@ constexpr const char* kActionHint =
     "（sfmon alerts resolve|dismiss 预警编号 --by 用户名 --comment 意见）。";
 
 std::string subject_of(const NoticeInput& input, const std::vector<const NoticeItem*>& items) {
-  std::string subject = "【预警通知】" + school_label(input.school) + " " +
-                        input.day.to_string() + "：" + std::to_string(items.size()) +
-                        " 条未处理预警";
+  std::string subject = "【预警通知】" + school_label(input.school) + " " + input.day.to_string() +
+                        "：" + std::to_string(items.size()) + " 条未处理预警";
   if (!items.empty()) {
     subject += "（最高级别：" + std::string(level_name_zh(items.front()->alert.level)) + "）";
   }
@@ -83,14 +78,14 @@ std::string text_body(const NoticeInput& input, const std::vector<const NoticeIt
   for (const NoticeItem* item : items) {
     const Alert& alert = item->alert;
     const auto evidence = evidence_ids(alert);
-    out << "\n" << ++number << ". 【" << level_name_zh(alert.level) << " "
-        << rules::to_string(alert.level) << "】" << rule_label(*item) << "\n";
+    out << "\n"
+        << ++number << ". 【" << level_name_zh(alert.level) << " " << rules::to_string(alert.level)
+        << "】" << rule_label(*item) << "\n";
     out << "   预警编号：" << alert.id << "    状态：" << status_name_zh(alert.status) << " ("
         << to_string(alert.status) << ")\n";
     out << "   说明：" << alert.message << "\n";
-    out << "   首次发现：" << local_time(alert.first_seen, input.zone)
-        << "    最近发现：" << local_time(alert.last_seen, input.zone) << "    次数："
-        << alert.count << "\n";
+    out << "   首次发现：" << local_time_text(alert.first_seen, input.zone) << "    最近发现："
+        << local_time_text(alert.last_seen, input.zone) << "    次数：" << alert.count << "\n";
     out << "   证据：" << (evidence.empty() ? "（无）" : joined(evidence, ", ")) << "\n";
   }
   out << "\n" << kActionHint << "\n";
@@ -126,8 +121,8 @@ std::string html_body(const NoticeInput& input, const std::vector<const NoticeIt
         << "<td>" << alert.id << "</td>"
         << "<td>" << status_name_zh(alert.status) << " (" << to_string(alert.status) << ")</td>"
         << "<td>" << html_escape(alert.message) << "</td>"
-        << "<td>" << local_time(alert.first_seen, input.zone) << "</td>"
-        << "<td>" << local_time(alert.last_seen, input.zone) << "</td>"
+        << "<td>" << local_time_text(alert.first_seen, input.zone) << "</td>"
+        << "<td>" << local_time_text(alert.last_seen, input.zone) << "</td>"
         << "<td>" << alert.count << "</td>"
         << "<td>" << (evidence.empty() ? "（无）" : joined(evidence, "<br>")) << "</td></tr>\n";
   }
@@ -139,20 +134,28 @@ std::string html_body(const NoticeInput& input, const std::vector<const NoticeIt
 
 const char* level_name_zh(rules::Level level) {
   switch (level) {
-    case rules::Level::Blue: return "蓝色";
-    case rules::Level::Yellow: return "黄色";
-    case rules::Level::Orange: return "橙色";
-    case rules::Level::Red: break;
+    case rules::Level::Blue:
+      return "蓝色";
+    case rules::Level::Yellow:
+      return "黄色";
+    case rules::Level::Orange:
+      return "橙色";
+    case rules::Level::Red:
+      break;
   }
   return "红色";
 }
 
 const char* status_name_zh(AlertStatus status) {
   switch (status) {
-    case AlertStatus::Open: return "待处理";
-    case AlertStatus::Acknowledged: return "已确认";
-    case AlertStatus::Resolved: return "已解决";
-    case AlertStatus::Dismissed: break;
+    case AlertStatus::Open:
+      return "待处理";
+    case AlertStatus::Acknowledged:
+      return "已确认";
+    case AlertStatus::Resolved:
+      return "已解决";
+    case AlertStatus::Dismissed:
+      break;
   }
   return "已驳回";
 }
@@ -162,12 +165,23 @@ std::string html_escape(const std::string& text) {
   escaped.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&#39;"; break;
-      default: escaped += c;
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\'':
+        escaped += "&#39;";
+        break;
+      default:
+        escaped += c;
     }
   }
   return escaped;
@@ -205,11 +219,13 @@ Notice build_notice(const NoticeInput& input) {
 Notice build_escalation_notice(const NoticeInput& input, const std::string& reason) {
   const std::vector<const NoticeItem*> items = ordered(input.items);
   Notice notice = build_notice(input);
-  const std::string ids = joined([&] {
-    std::vector<std::string> parts;
-    for (const std::int64_t id : notice.alert_ids) parts.push_back(std::to_string(id));
-    return parts;
-  }(), ", ");
+  const std::string ids = joined(
+      [&] {
+        std::vector<std::string> parts;
+        for (const std::int64_t id : notice.alert_ids) parts.push_back(std::to_string(id));
+        return parts;
+      }(),
+      ", ");
   notice.subject = "【预警升级】" + school_label(input.school) + " " + input.day.to_string() +
                    "：预警 " + ids + " 未按时确认";
   notice.text = "【预警升级】" + reason + "\n\n" + notice.text;

@@ -99,14 +99,19 @@ std::string Instant::to_string() const {
   return date.to_string() + buffer + format_offset(offset_minutes);
 }
 
+std::string local_time_text(std::int64_t utc_seconds, const Zone& zone) {
+  return Instant{utc_seconds, zone.offset_minutes, false}.to_string();
+}
+
 Date Instant::local_date(const Zone& zone) const {
   const std::int64_t local = utc_seconds + static_cast<std::int64_t>(zone.offset_minutes) * 60;
   return Date::from_days_since_epoch(floor_div(local, 86400));
 }
 
 Instant instant_from_date(const Date& date, const Zone& zone) {
-  return Instant{date.days_since_epoch() * 86400 - static_cast<std::int64_t>(zone.offset_minutes) * 60,
-                 zone.offset_minutes, true};
+  return Instant{
+      date.days_since_epoch() * 86400 - static_cast<std::int64_t>(zone.offset_minutes) * 60,
+      zone.offset_minutes, true};
 }
 
 std::optional<Instant> parse_iso_instant(std::string_view text, const Zone& zone) {
@@ -152,7 +157,8 @@ std::optional<Instant> parse_iso_instant(std::string_view text, const Zone& zone
       return std::nullopt;
     }
   }
-  const std::int64_t local_seconds = date->days_since_epoch() * 86400 + hour * 3600 + minute * 60 + second;
+  const std::int64_t local_seconds =
+      date->days_since_epoch() * 86400 + hour * 3600 + minute * 60 + second;
   return Instant{local_seconds - static_cast<std::int64_t>(offset) * 60, offset, false};
 }
 

@@ -12,10 +12,6 @@ namespace {
 
 using alerts::Alert;
 
-std::string local_time(std::int64_t utc_seconds, const Zone& zone) {
-  return Instant{utc_seconds, zone.offset_minutes, false}.to_string();
-}
-
 // "bank:T1 fee:F7": one cell, kinds kept so a balance id is not read as a record.
 std::string evidence_text(const Alert& alert) {
   std::string text;
@@ -43,8 +39,8 @@ Poco::JSON::Object::Ptr to_json(const Alert& alert, const Zone& zone) {
   object->set("school_id", alert.school_id);
   object->set("level", rules::to_string(alert.level));
   object->set("status", alerts::to_string(alert.status));
-  object->set("first_seen", local_time(alert.first_seen, zone));
-  object->set("last_seen", local_time(alert.last_seen, zone));
+  object->set("first_seen", local_time_text(alert.first_seen, zone));
+  object->set("last_seen", local_time_text(alert.last_seen, zone));
   object->set("count", alert.count);
   object->set("message", alert.message);
   Poco::JSON::Array::Ptr evidence = new Poco::JSON::Array;
@@ -73,8 +69,8 @@ std::vector<std::string> csv_cells(const Alert& alert, const Zone& zone) {
           alert.school_id,
           rules::to_string(alert.level),
           alerts::to_string(alert.status),
-          local_time(alert.first_seen, zone),
-          local_time(alert.last_seen, zone),
+          local_time_text(alert.first_seen, zone),
+          local_time_text(alert.last_seen, zone),
           std::to_string(alert.count),
           alert.dedup_key,
           alert.message,
@@ -94,8 +90,8 @@ std::vector<std::string> table_cells(const Alert& alert, const Zone& zone) {
           alert.school_id,
           rules::to_string(alert.level),
           alerts::to_string(alert.status),
-          local_time(alert.first_seen, zone),
-          local_time(alert.last_seen, zone),
+          local_time_text(alert.first_seen, zone),
+          local_time_text(alert.last_seen, zone),
           std::to_string(alert.count),
           alert.message,
           evidence_text(alert)};

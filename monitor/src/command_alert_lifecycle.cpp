@@ -59,18 +59,16 @@ namespace {
 
 std::int64_t alert_id_argument(const CliArgs& args) {
   if (args.positional().size() != 1) {
-    throw UsageError(args.positional().empty() ? "missing the alert ID"
-                                               : "unexpected argument '" + args.positional()[1] + "'");
+    throw UsageError(args.positional().empty()
+                         ? "missing the alert ID"
+                         : "unexpected argument '" + args.positional()[1] + "'");
   }
   const std::string& text = args.positional()[0];
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     throw UsageError("the alert ID must be a number, not '" + text + "'");
   }
   return std::stoll(text);
-}
-
-std::string local_time(std::int64_t utc_seconds, const Zone& zone) {
-  return Instant{utc_seconds, zone.offset_minutes, false}.to_string();
 }
 
 int lifecycle_command(alerts::AlertAction action, const CliArgs& args, std::ostream& out,
@@ -92,7 +90,7 @@ int lifecycle_command(alerts::AlertAction action, const CliArgs& args, std::ostr
     } else {
       out << "comment added (" << alerts::to_string(*event.to) << ")";
     }
-    out << " by " << event.actor << " at " << local_time(event.at, app.config.zone) << '\n';
+    out << " by " << event.actor << " at " << local_time_text(event.at, app.config.zone) << '\n';
     return 0;
   } catch (const alerts::LifecycleError& e) {
     err << command << ": " << e.what() << '\n';
@@ -104,9 +102,10 @@ int lifecycle_command(alerts::AlertAction action, const CliArgs& args, std::ostr
 }
 
 std::string event_line(const AlertEvent& event, const Zone& zone) {
-  std::string line = local_time(event.at, zone) + "  " + event.actor + "  " + event.action;
+  std::string line = local_time_text(event.at, zone) + "  " + event.actor + "  " + event.action;
   if (event.from && event.to && *event.from != *event.to) {
-    line += std::string("  ") + alerts::to_string(*event.from) + " -> " + alerts::to_string(*event.to);
+    line +=
+        std::string("  ") + alerts::to_string(*event.from) + " -> " + alerts::to_string(*event.to);
   }
   if (!event.comment.empty()) line += "  \"" + event.comment + "\"";
   return line;
@@ -128,12 +127,13 @@ void show_text(const StoredAlert& stored, const std::vector<EvidenceDetail>& det
   }
   out << "\n";
   out << "dedup key:   " << alert.dedup_key << "\n";
-  out << "first seen:  " << local_time(alert.first_seen, zone) << "\n";
-  out << "last seen:   " << local_time(alert.last_seen, zone) << "\n";
+  out << "first seen:  " << local_time_text(alert.first_seen, zone) << "\n";
+  out << "last seen:   " << local_time_text(alert.last_seen, zone) << "\n";
   out << "count:       " << alert.count << "\n";
-  out << "raised at:   " << local_time(stored.created_at, zone) << "\n";
+  out << "raised at:   " << local_time_text(stored.created_at, zone) << "\n";
   out << "message:     " << alert.message << "\n";
-  for (const auto& [name, value] : alert.values) out << "value:       " << name << " = " << value << "\n";
+  for (const auto& [name, value] : alert.values)
+    out << "value:       " << name << " = " << value << "\n";
   out << "evidence:\n";
   for (const rules::EvidenceRef& ref : alert.evidence) {
     out << "  " << ref.kind << ":" << ref.id;
@@ -160,7 +160,7 @@ void show_json(const StoredAlert& stored, const std::vector<EvidenceDetail>& det
   Poco::JSON::Object::Ptr object =
       parser.parse(listed.str()).extract<Poco::JSON::Array::Ptr>()->getObject(0);
   object->set("withdrawn", stored.withdrawn);
-  object->set("raised_at", local_time(stored.created_at, zone));
+  object->set("raised_at", local_time_text(stored.created_at, zone));
   Poco::JSON::Array records;
   for (const EvidenceDetail& detail : details) {
     Poco::JSON::Object record(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -177,7 +177,7 @@ void show_json(const StoredAlert& stored, const std::vector<EvidenceDetail>& det
   Poco::JSON::Array events;
   for (const AlertEvent& event : history) {
     Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
-    item.set("at", local_time(event.at, zone));
+    item.set("at", local_time_text(event.at, zone));
     item.set("actor", event.actor);
     item.set("action", event.action);
     item.set("from", event.from ? std::string(alerts::to_string(*event.from)) : std::string());

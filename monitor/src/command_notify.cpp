@@ -38,10 +38,6 @@ and (JSON only) the payload that was not delivered. Newest first.
 
 namespace {
 
-std::string local_time(std::int64_t utc_seconds, const Zone& zone) {
-  return Instant{utc_seconds, zone.offset_minutes, false}.to_string();
-}
-
 void print_summary(const NotifySummary& summary, std::ostream& out) {
   out << "escalations: " << summary.escalations.size();
   for (const EscalationStep& step : summary.escalations) {
@@ -94,7 +90,7 @@ int deadletters_list_command(const CliArgs& args, std::ostream& out, std::ostrea
   for (const DeadLetter& letter : letters) {
     rows.push_back({std::to_string(letter.id), std::to_string(letter.delivery_id), letter.channel,
                     letter.recipient, std::to_string(letter.attempts),
-                    local_time(letter.created_at, zone), letter.error});
+                    local_time_text(letter.created_at, zone), letter.error});
   }
   if (format == OutputFormat::Csv) {
     write_csv(header, rows, out);

@@ -32,10 +32,6 @@ only those muting now.
 
 namespace {
 
-std::string local_time(std::int64_t utc_seconds, const Zone& zone) {
-  return Instant{utc_seconds, zone.offset_minutes, false}.to_string();
-}
-
 std::string required(const CliArgs& args, const std::string& name, const std::string& what) {
   const auto value = args.value(name);
   if (!value || value->empty()) throw UsageError("--" + name + " " + what + " is required");
@@ -69,7 +65,7 @@ int silence_add_command(const CliArgs& args, std::ostream& out, std::ostream& er
     const Silence silence =
         SilenceStore(*app.db).add(school, rule, until_option(until, zone), reason, by);
     out << "silence " << silence.id << ": notifications about school " << silence.school_id
-        << ", rule " << silence.rule_id << " muted until " << local_time(silence.ends_at, zone)
+        << ", rule " << silence.rule_id << " muted until " << local_time_text(silence.ends_at, zone)
         << " by " << silence.author << " (" << silence.reason << ")\n";
     return 0;
   } catch (const SilenceError& e) {
@@ -98,8 +94,8 @@ int silence_list_command(const CliArgs& args, std::ostream& out, std::ostream&) 
       item.set("id", silence.id);
       item.set("school_id", silence.school_id);
       item.set("rule_id", silence.rule_id);
-      item.set("starts_at", local_time(silence.starts_at, zone));
-      item.set("ends_at", local_time(silence.ends_at, zone));
+      item.set("starts_at", local_time_text(silence.starts_at, zone));
+      item.set("ends_at", local_time_text(silence.ends_at, zone));
       item.set("state", std::string(state(silence)));
       item.set("author", silence.author);
       item.set("reason", silence.reason);
@@ -109,13 +105,14 @@ int silence_list_command(const CliArgs& args, std::ostream& out, std::ostream&) 
     out << '\n';
     return 0;
   }
-  const std::vector<std::string> header = {"id",    "school", "rule",   "starts_at",
-                                            "ends_at", "state", "author", "reason"};
+  const std::vector<std::string> header = {"id",      "school", "rule",   "starts_at",
+                                           "ends_at", "state",  "author", "reason"};
   std::vector<std::vector<std::string>> rows;
   for (const Silence& silence : silences) {
     rows.push_back({std::to_string(silence.id), silence.school_id, silence.rule_id,
-                    local_time(silence.starts_at, zone), local_time(silence.ends_at, zone),
-                    state(silence), silence.author, silence.reason});
+                    local_time_text(silence.starts_at, zone),
+                    local_time_text(silence.ends_at, zone), state(silence), silence.author,
+                    silence.reason});
   }
   if (format == OutputFormat::Csv) {
     write_csv(header, rows, out);

@@ -12,9 +12,7 @@ namespace sfmon {
 
 std::string notice_json(const alerts::NoticeInput& input, const alerts::Notice& notice,
                         const std::string& type) {
-  const auto iso = [&](std::int64_t utc) {
-    return Instant{utc, input.zone.offset_minutes, false}.to_string();
-  };
+  const auto iso = [&](std::int64_t utc) { return local_time_text(utc, input.zone); };
   std::map<std::int64_t, const alerts::NoticeItem*> by_id;
   for (const alerts::NoticeItem& item : input.items) by_id[item.alert.id] = &item;
 

@@ -6,13 +6,9 @@
 namespace sfmon {
 namespace {
 
-std::string local_time(std::int64_t utc_seconds, const Zone& zone) {
-  return Instant{utc_seconds, zone.offset_minutes, false}.to_string();
-}
-
 Poco::Dynamic::Var optional_time(const std::optional<std::int64_t>& utc_seconds, const Zone& zone) {
   if (!utc_seconds) return Poco::Dynamic::Var();  // null
-  return local_time(*utc_seconds, zone);
+  return local_time_text(*utc_seconds, zone);
 }
 
 }  // namespace
@@ -26,7 +22,7 @@ Poco::JSON::Array dead_letters_json(const std::vector<DeadLetter>& letters, cons
     item.set("channel", letter.channel);
     item.set("recipient", letter.recipient);
     item.set("attempts", letter.attempts);
-    item.set("created_at", local_time(letter.created_at, zone));
+    item.set("created_at", local_time_text(letter.created_at, zone));
     item.set("error", letter.error);
     item.set("payload", letter.payload);
     array.add(item);

@@ -49,6 +49,10 @@ struct Instant {
   friend bool operator==(const Instant&, const Instant&) = default;
 };
 
+// `utc_seconds` as ISO 8601 date-time at `zone`'s offset (how sfmon prints
+// times it stamped itself: alert, notice, silence and delivery times).
+std::string local_time_text(std::int64_t utc_seconds, const Zone& zone);
+
 // A date-only booking is at 00:00 local time of that day in `zone`.
 Instant instant_from_date(const Date& date, const Zone& zone);
 
