@@ -54,6 +54,19 @@ std::vector<StoredAlert> unresolved_alerts(SqliteDb& db,
   return found;
 }
 
+std::map<std::string, std::int64_t> unresolved_alert_counts(SqliteDb& db) {
+  std::map<std::string, std::int64_t> counts;
+  for (const rules::Level level :
+       {rules::Level::Blue, rules::Level::Yellow, rules::Level::Orange, rules::Level::Red}) {
+    counts[rules::to_string(level)] = 0;
+  }
+  Statement& query = db.prepare(
+      "SELECT level, count(*) FROM alerts WHERE result_set = 'live' AND withdrawn = 0 AND "
+      "status IN ('open', 'acknowledged') GROUP BY level");
+  while (query.step()) counts[query.column_text(0)] = query.column_int64(1);
+  return counts;
+}
+
 std::vector<EvidenceDetail> evidence_details(SqliteDb& db, std::int64_t alert_id) {
   Statement& query = db.prepare(
       "SELECT 'bank', b.bank_ref, b.booked_at_utc, b.booked_at_offset, b.amount_fen, b.currency, "

@@ -19,6 +19,7 @@
 
 #include "sfmon/alerts/alert_lifecycle.h"
 #include "sfmon/monitor/alert_lifecycle_store.h"
+#include "sfmon/monitor/alert_lookup.h"
 #include "sfmon/monitor/alert_output.h"
 #include "sfmon/monitor/alert_store.h"
 #include "sfmon/monitor/connector_state.h"
@@ -111,30 +112,10 @@ void readyz(const ApiContext& context, HTTPServerResponse& response) {
             json_text(body));
 }
 
-std::map<std::string, std::int64_t> alerts_by_level(const ApiContext& context) {
-  std::map<std::string, std::int64_t> counts;
-  for (const rules::Level level :
-       {rules::Level::Blue, rules::Level::Yellow, rules::Level::Orange, rules::Level::Red}) {
-    counts[to_string(level)] = 0;
-  }
-  SqliteDb db = open_store(context);
-  AlertStore store(db);
-  for (const alerts::Alert& alert : store.list(AlertFilter{}, context.worker.config()->zone)) {
-    if (alert.status == alerts::AlertStatus::Open ||
-        alert.status == alerts::AlertStatus::Acknowledged) {
-      ++counts[to_string(alert.level)];
-    }
-  }
-  return counts;
-}
-
 void metrics(const ApiContext& context, HTTPServerResponse& response) {
-  std::vector<ConnectorState> connectors;
-  {
-    SqliteDb db = open_store(context);
-    connectors = ConnectorStateStore(db).all();
-  }
-  const std::string body = context.metrics.render(alerts_by_level(context), connectors);
+  SqliteDb db = open_store(context);
+  const std::string body =
+      context.metrics.render(unresolved_alert_counts(db), ConnectorStateStore(db).all());
   response.setStatusAndReason(HTTPResponse::HTTP_OK);
   response.setContentType("text/plain; version=0.0.4; charset=utf-8");
   response.setContentLength(static_cast<std::streamsize>(body.size()));

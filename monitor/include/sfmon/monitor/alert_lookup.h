@@ -6,6 +6,7 @@
 // regrouping.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,9 +17,9 @@
 namespace sfmon {
 
 struct StoredAlert {
-  alerts::Alert alert;  // with its evidence
-  std::string result_set;  // "live" or "replay:N"
-  bool withdrawn = false;  // its firings are gone (late data undid it)
+  alerts::Alert alert;          // with its evidence
+  std::string result_set;       // "live" or "replay:N"
+  bool withdrawn = false;       // its firings are gone (late data undid it)
   std::int64_t created_at = 0;  // when sfmon raised it, UTC seconds
 };
 
@@ -30,12 +31,16 @@ std::optional<StoredAlert> find_alert(SqliteDb& db, std::int64_t alert_id);
 std::vector<StoredAlert> unresolved_alerts(SqliteDb& db,
                                            const std::optional<std::string>& school_id = {});
 
+// How many alerts unresolved_alerts would return, per level ("blue" ..
+// "red"; every level present, zero when none), counted by the store.
+std::map<std::string, std::int64_t> unresolved_alert_counts(SqliteDb& db);
+
 // A stored record an alert names as evidence, for people reading the alert.
 struct EvidenceDetail {
   std::string kind;  // bank | fee
   std::string id;    // bank reference / fee_id, as the source gave it
   std::int64_t time_utc = 0;
-  int offset_minutes = 0;  // the source's UTC offset
+  int offset_minutes = 0;       // the source's UTC offset
   std::int64_t amount_fen = 0;  // signed
   std::string currency;
   std::string description;  // bank: counterparty and purpose; fee: fee type and student
