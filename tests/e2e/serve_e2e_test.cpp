@@ -14,6 +14,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <csignal>
@@ -332,6 +333,90 @@ TEST(ServeE2E, DroppedFilesReachTheSupervisorByEmailAndWebhook) {
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_EQ(smtp.messages().size(), 1u);
   EXPECT_EQ(hook.requests().size(), 3u);
+
+  daemon->send_signal(SIGTERM);
+  EXPECT_EQ(daemon->wait_exit(10'000), 0) << read_text(log);
+}
+
+// Runs one SQL statement on the daemon's store from outside, as another
+// process (an operator, a broken migration) would.
+void run_sql(const std::string& database, const std::string& statement) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(database.c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10'000);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &error);
+  const std::string message = error != nullptr ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << statement << ": " << message;
+}
+
+// A notification pass that fails as a whole (here: its deliveries table is
+// gone) is shown in /readyz and the log, ingest and evaluation go on, and
+// once the store is whole again the next pass clears the error and delivers
+// the notice of what arrived meanwhile: nothing is lost.
+TEST(ServeE2E, FailingNotificationPassIsShownInReadyzAndRetried) {
+  TempDir dir;
+  WebhookReceiver hook({});  // accepts everything
+  const Poco::UInt16 port = free_port();
+  const std::string config = dir / "sfmon.yaml";
+  const std::string inbox = dir / "inbox/bank";
+  fs::create_directories(inbox);
+  fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
+  write_text(config,
+             "database: sfmon.db\n"
+             "registry: schools.yaml\n"
+             "connectors:\n"
+             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
+             "api: {listen: \"127.0.0.1:" +
+                 std::to_string(port) +
+                 "\"}\n"
+                 "notifications:\n"
+                 "  interval: 1s\n"
+                 "  channels:\n"
+                 "    - {name: hook, type: webhook, url: \"" +
+                 hook.url() +
+                 "\"}\n"
+                 "  routes:\n"
+                 "    - {levels: [blue, yellow, orange, red], channels: [hook]}\n");
+  const RunResult added =
+      run_sfmon({"tokens", "add", "--config", config, "--user", "sue", "--role", "supervisor"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  const std::string token = added.out.substr(0, added.out.find('\n'));
+
+  const std::string log = dir / "serve.log";
+  auto daemon = start_sfmon({"serve", "--config", config}, log);
+  ASSERT_TRUE(eventually(10'000, [&] { return http(port, "GET", "/healthz").status == 200; }))
+      << read_text(log);
+  const auto failing = [&] {
+    return http(port, "GET", "/readyz").body.find("notification_error") != std::string::npos;
+  };
+  EXPECT_FALSE(failing()) << http(port, "GET", "/readyz").body;
+
+  run_sql(dir / "sfmon.db", "ALTER TABLE deliveries RENAME TO deliveries_away");
+  ASSERT_TRUE(eventually(10'000, failing)) << read_text(log);
+  const HttpAnswer ready = http(port, "GET", "/readyz");
+  EXPECT_EQ(ready.status, 200) << "ingest still works: the daemon stays ready";
+  EXPECT_NE(ready.body.find("deliveries"), std::string::npos) << ready.body;
+  EXPECT_NE(read_text(log).find("notification pass failed (will retry)"), std::string::npos)
+      << read_text(log);
+
+  // Files still become alerts while notices cannot be sent.
+  ASSERT_EQ(drop_statements("43050180123400000702", inbox).size(), 3u);
+  ASSERT_TRUE(eventually(15'000, [&] {
+    return has_alert(http(port, "GET", "/api/v1/alerts", token).body, "FUND-ROUNDTRIP", "CS-0107");
+  })) << read_text(log);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_TRUE(hook.requests().empty());
+  EXPECT_TRUE(failing());
+
+  run_sql(dir / "sfmon.db", "ALTER TABLE deliveries_away RENAME TO deliveries");
+  ASSERT_TRUE(eventually(10'000, [&] { return !failing(); })) << read_text(log);
+  ASSERT_TRUE(eventually(10'000, [&] { return hook.requests().size() == 1; })) << read_text(log);
+  const auto notice =
+      Poco::JSON::Parser().parse(hook.requests()[0].body).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(notice->getObject("school")->getValue<std::string>("id"), "CS-0107");
 
   daemon->send_signal(SIGTERM);
   EXPECT_EQ(daemon->wait_exit(10'000), 0) << read_text(log);
