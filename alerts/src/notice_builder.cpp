@@ -28,6 +28,7 @@ std::string school_label(const NoticeSchool& school) {
 
 std::vector<const NoticeItem*> ordered(const std::vector<NoticeItem>& items) {
   std::vector<const NoticeItem*> sorted;
+  sorted.reserve(items.size());
   for (const NoticeItem& item : items) sorted.push_back(&item);
   std::sort(sorted.begin(), sorted.end(), [](const NoticeItem* a, const NoticeItem* b) {
     return std::make_tuple(-static_cast<int>(a->alert.level), a->alert.first_seen, a->alert.id) <
@@ -189,6 +190,7 @@ std::string html_escape(const std::string& text) {
 
 std::string notice_state(const std::vector<Alert>& alerts) {
   std::vector<const Alert*> sorted;
+  sorted.reserve(alerts.size());
   for (const Alert& alert : alerts) sorted.push_back(&alert);
   std::sort(sorted.begin(), sorted.end(),
             [](const Alert* a, const Alert* b) { return a->id < b->id; });

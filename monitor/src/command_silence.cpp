@@ -108,6 +108,7 @@ int silence_list_command(const CliArgs& args, std::ostream& out, std::ostream&) 
   const std::vector<std::string> header = {"id",      "school", "rule",   "starts_at",
                                            "ends_at", "state",  "author", "reason"};
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(silences.size());
   for (const Silence& silence : silences) {
     rows.push_back({std::to_string(silence.id), silence.school_id, silence.rule_id,
                     local_time_text(silence.starts_at, zone),

@@ -42,9 +42,9 @@ Notifier::Notifier(SqliteDb& db, const Config& config, const Registry& registry,
       config_(config),
       registry_(registry),
       pack_(pack),
-      clock_(clock),
+      clock_(std::move(clock)),
       factory_(std::move(channels)),
-      deliveries_(db, clock) {
+      deliveries_(db, clock_) {
   if (!factory_) {
     factory_ = [](const ChannelConfig& channel) { return make_channel(channel); };
   }
@@ -108,6 +108,7 @@ void Notifier::build_notices(NotifySummary& summary) {
   const NoticeRun run = notices.build_notices(
       sources, [&](const StoredNotice& notice, const std::vector<alerts::Alert>& alerts) {
         std::vector<RoutedAlert> routes;
+        routes.reserve(alerts.size());
         for (const alerts::Alert& alert : alerts) routes.push_back(routed(alert));
         for (const std::string& channel : notice_channels(config_.notifications, routes)) {
           summary.queued += queue(notice.id, std::nullopt, channel);
@@ -125,8 +126,7 @@ NotificationChannel* Notifier::channel(const std::string& name) {
   return (channels_[name] = factory_(*config)).get();
 }
 
-std::optional<OutgoingMessage> Notifier::message_for(const Delivery& delivery,
-                                                     std::string& error) {
+std::optional<OutgoingMessage> Notifier::message_for(const Delivery& delivery, std::string& error) {
   OutgoingMessage message;
   message.delivery_id = delivery.id;
   if (delivery.notice_id) {
@@ -189,9 +189,9 @@ void Notifier::deliver_due(NotifySummary& summary) {
       ++summary.sent;
       continue;
     }
-    const Delivery after = deliveries_.record_failure(
-        delivery.id, result.error, result.retryable, retry,
-        dead_letter_payload(configured, message));
+    const Delivery after =
+        deliveries_.record_failure(delivery.id, result.error, result.retryable, retry,
+                                   dead_letter_payload(configured, message));
     summary.failures.push_back("delivery " + std::to_string(delivery.id) + " attempt " +
                                std::to_string(after.attempts) + ": " + result.error);
     if (after.status == "dead") {
