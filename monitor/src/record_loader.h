@@ -22,4 +22,11 @@ inline constexpr unsigned kLoadAll = 7;
 void load_school_records(SqliteDb& db, const School& school, std::int64_t from, std::int64_t to,
                          unsigned what, rules::FactInputs& inputs);
 
+// The same, but replacing the records and balances `inputs` holds (and its
+// enrolment), for readers that go from school to school: the record objects
+// already there are overwritten, so their strings keep their storage and a
+// replay does not allocate every text column of every row again.
+void reload_school_records(SqliteDb& db, const School& school, std::int64_t from, std::int64_t to,
+                           unsigned what, rules::FactInputs& inputs);
+
 }  // namespace sfmon

@@ -243,6 +243,13 @@ std::string Statement::column_text(int index) const {
   return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 
+std::string_view Statement::column_text_view(int index) const {
+  check_column(index, SQLITE_TEXT, false);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+  if (text == nullptr) fail("out of memory reading column " + std::to_string(index));
+  return std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+}
+
 std::optional<std::int64_t> Statement::column_int64_or_null(int index) const {
   if (column_is_null(index)) return std::nullopt;
   return column_int64(index);

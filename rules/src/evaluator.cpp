@@ -33,7 +33,7 @@ unsigned kind_bit(FactKind kind) {
 }
 
 bool holds(const std::unique_ptr<CompiledExpr>& expression, const EvalContext& context) {
-  return expression->eval(context).truthy();
+  return expression->test(context);
 }
 
 // "key" for a one-part key, else "key.1", "key.2", ...

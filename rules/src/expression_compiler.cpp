@@ -626,7 +626,16 @@ NodePtr ExpressionCompiler::compile_membership(const ExprNode& node) {
     ok = false;
   }
   if (!ok) return nullptr;
-  if (node.op == ExprOp::ContainsAny) return nodes::contains_any(std::move(value), std::move(list));
+  if (node.op == ExprOp::ContainsAny) {
+    // contains_any ignores ASCII case and lower() lowers only ASCII, so
+    // `lower(x) contains_any list` is `x contains_any list`, without a new
+    // string for every record judged.
+    const ExprNode& text = node.children[0];
+    if (text.op == ExprOp::Call && text.name == "lower" && text.children.size() == 1) {
+      value = compile(text.children[0]);
+    }
+    return nodes::contains_any(std::move(value), std::move(list));
+  }
   return nodes::membership(std::move(value), std::move(list), node.op == ExprOp::NotIn);
 }
 

@@ -1,7 +1,9 @@
 #include "expression_math.h"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string_view>
 
@@ -24,7 +26,7 @@ struct Decimal {
   int exponent = 0;
 };
 
-std::optional<Decimal> to_decimal(double value) {
+std::optional<Decimal> decimal_of(double value) {
   if (!std::isfinite(value)) return std::nullopt;
   char buffer[64];
   // d.dddddddddddddde±XX: 15 significant digits.
@@ -54,6 +56,20 @@ std::optional<Decimal> to_decimal(double value) {
   }
   if (negative) decimal.mantissa = -decimal.mantissa;
   return decimal;
+}
+
+// decimal_of(value), remembering the last value asked for: the factor of a
+// money product is mostly a pack parameter, the same for every record judged,
+// and printing it to find its digits costs more than the product.
+std::optional<Decimal> to_decimal(double value) {
+  thread_local std::uint64_t last_bits = 0;              // the bits of 0.0 ...
+  thread_local std::optional<Decimal> last = Decimal{};  // ... whose digits are 0 × 10^0
+  const auto bits = std::bit_cast<std::uint64_t>(value);
+  if (bits != last_bits) {
+    last = decimal_of(value);
+    last_bits = bits;
+  }
+  return last;
 }
 
 Int128 power_of_ten(int exponent) {  // exponent in 0..38

@@ -73,8 +73,9 @@ class AndNode final : public Node {
  public:
   AndNode(NodePtr left, NodePtr right)
       : Node(ValueType::Bool), left_(std::move(left)), right_(std::move(right)) {}
-  Value eval(const EvalContext& context) const override {
-    return Value::boolean(left_->eval(context).truthy() && right_->eval(context).truthy());
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override {
+    return left_->test(context) && right_->test(context);
   }
 
  private:
@@ -86,8 +87,9 @@ class OrNode final : public Node {
  public:
   OrNode(NodePtr left, NodePtr right)
       : Node(ValueType::Bool), left_(std::move(left)), right_(std::move(right)) {}
-  Value eval(const EvalContext& context) const override {
-    return Value::boolean(left_->eval(context).truthy() || right_->eval(context).truthy());
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override {
+    return left_->test(context) || right_->test(context);
   }
 
  private:
@@ -98,9 +100,8 @@ class OrNode final : public Node {
 class NotNode final : public Node {
  public:
   explicit NotNode(NodePtr operand) : Node(ValueType::Bool), operand_(std::move(operand)) {}
-  Value eval(const EvalContext& context) const override {
-    return Value::boolean(!operand_->eval(context).truthy());
-  }
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override { return !operand_->test(context); }
 
  private:
   NodePtr operand_;
@@ -110,8 +111,9 @@ class NullTestNode final : public Node {
  public:
   NullTestNode(NodePtr operand, bool want_null)
       : Node(ValueType::Bool), operand_(std::move(operand)), want_null_(want_null) {}
-  Value eval(const EvalContext& context) const override {
-    return Value::boolean(operand_->eval(context).is_null() == want_null_);
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override {
+    return operand_->eval(context).is_null() == want_null_;
   }
 
  private:
@@ -123,11 +125,12 @@ class MembershipNode final : public Node {
  public:
   MembershipNode(NodePtr value, NodePtr list, bool negate)
       : Node(ValueType::Bool), value_(std::move(value)), list_(std::move(list)), negate_(negate) {}
-  Value eval(const EvalContext& context) const override {
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override {
     const Value value = value_->eval(context);
-    if (value.is_null()) return Value::boolean(false);
+    if (value.is_null()) return false;
     const Value list = list_->eval(context);
-    if (list.is_null() || !list.list) return Value::boolean(false);
+    if (list.is_null() || !list.list) return false;
     bool found = false;
     for (const std::string& item : *list.list) {
       if (item == value.text) {
@@ -135,7 +138,7 @@ class MembershipNode final : public Node {
         break;
       }
     }
-    return Value::boolean(found != negate_);
+    return found != negate_;
   }
 
  private:
@@ -148,17 +151,16 @@ class ContainsAnyNode final : public Node {
  public:
   ContainsAnyNode(NodePtr text, NodePtr list)
       : Node(ValueType::Bool), text_(std::move(text)), list_(std::move(list)) {}
-  Value eval(const EvalContext& context) const override {
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override {
     const Value text = text_->eval(context);
-    if (text.is_null()) return Value::boolean(false);
+    if (text.is_null()) return false;
     const Value list = list_->eval(context);
-    if (list.is_null() || !list.list) return Value::boolean(false);
+    if (list.is_null() || !list.list) return false;
     for (const std::string& item : *list.list) {
-      if (!item.empty() && ops::contains_ignoring_case(text.text, item)) {
-        return Value::boolean(true);
-      }
+      if (!item.empty() && ops::contains_ignoring_case(text.text, item)) return true;
     }
-    return Value::boolean(false);
+    return false;
   }
 
  private:
@@ -170,10 +172,11 @@ class RegexNode final : public Node {
  public:
   RegexNode(NodePtr text, std::regex pattern)
       : Node(ValueType::Bool), text_(std::move(text)), pattern_(std::move(pattern)) {}
-  Value eval(const EvalContext& context) const override {
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override {
     const Value text = text_->eval(context);
-    if (text.is_null()) return Value::boolean(false);
-    return Value::boolean(std::regex_search(text.text.begin(), text.text.end(), pattern_));
+    if (text.is_null()) return false;
+    return std::regex_search(text.text.begin(), text.text.end(), pattern_);
   }
 
  private:

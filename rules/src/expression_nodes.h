@@ -68,12 +68,13 @@ class TestNode final : public Node {
  public:
   TestNode(NodePtr left, NodePtr right)
       : Node(ValueType::Bool), left_(std::move(left)), right_(std::move(right)) {}
-  Value eval(const EvalContext& context) const override {
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override {
     const Value left = left_->eval(context);
-    if (left.is_null()) return Value::boolean(false);
+    if (left.is_null()) return false;
     const Value right = right_->eval(context);
-    if (right.is_null()) return Value::boolean(false);
-    return Value::boolean(Fn(left, right));
+    if (right.is_null()) return false;
+    return Fn(left, right);
   }
 
  private:

@@ -16,8 +16,12 @@ namespace {
 
 constexpr std::int64_t kSecondsPerDay = 86400;
 
+// instant.local_date(zone).days_since_epoch() without the round trip
+// through a calendar date (it runs for every record).
 std::int64_t local_day(const Instant& instant, const Zone& zone) {
-  return instant.local_date(zone).days_since_epoch();
+  const std::int64_t local =
+      instant.utc_seconds + static_cast<std::int64_t>(zone.offset_minutes) * 60;
+  return local >= 0 ? local / kSecondsPerDay : -((-local + kSecondsPerDay - 1) / kSecondsPerDay);
 }
 
 // The last second of a local day, in UTC seconds.
@@ -93,6 +97,52 @@ const std::string& normalised_account(const std::string& text, std::string& scra
 // split on spaces or case; other accounts as the source gave them.
 const std::string& account_spelling(const SchoolAccount* own, const std::string& given) {
   return own != nullptr ? own->number : given;
+}
+
+// A fact left by an earlier build back to a default-constructed one, keeping
+// its strings' and vector's storage (each build overwrites the facts of the
+// school before, and allocating every string of every fact again would cost
+// more than filling them).
+void clear_fact(Fact& fact) {
+  static const Fact kFresh;
+  // Every member is listed here: a new one must be too.
+  static_assert(sizeof(Fact) == 632, "clear_fact must reset every member of Fact");
+  fact.kind = kFresh.kind;
+  fact.time = kFresh.time;
+  fact.day = kFresh.day;
+  fact.id.clear();
+  fact.account.clear();
+  fact.amount = kFresh.amount;
+  fact.debit = kFresh.debit;
+  fact.credit = kFresh.credit;
+  fact.own_transfer = kFresh.own_transfer;
+  fact.purpose.clear();
+  fact.tx_code.clear();
+  fact.counterparty_name.clear();
+  fact.counterparty_account.clear();
+  fact.counterparty_key.clear();
+  fact.counterparty_class = kFresh.counterparty_class;
+  fact.counterparty_related = kFresh.counterparty_related;
+  fact.counterparty_relation.clear();
+  fact.counterparty_listed = kFresh.counterparty_listed;
+  fact.counterparty_list_reason.clear();
+  fact.account_role = kFresh.account_role;
+  fact.student_id.clear();
+  fact.fee_type.clear();
+  fact.grade.clear();
+  fact.period_start = kFresh.period_start;
+  fact.period_end = kFresh.period_end;
+  fact.hours = kFresh.hours;
+  fact.refund = kFresh.refund;
+  fact.enrolled_at = kFresh.enrolled_at;
+  fact.catalogued = kFresh.catalogued;
+  fact.cap = kFresh.cap;
+  fact.per = kFresh.per;
+  fact.normalised_amount = kFresh.normalised_amount;
+  fact.months = kFresh.months;
+  fact.term_end = kFresh.term_end;
+  fact.to_supervised = kFresh.to_supervised;
+  fact.day_debits.clear();
 }
 
 void fill_bank_fact(const BankRecord& record, bool cancelled, const Context& context, Fact& fact) {
@@ -335,7 +385,6 @@ void build_school_facts(const School& school, const FactInputs& inputs,
 
   result.school = &school;
   result.zone = zone;
-  result.facts.clear();  // keeps its capacity for the next school
   result.supervised_closing.clear();
 
   std::vector<const BankRecord*> booked;
@@ -366,7 +415,14 @@ void build_school_facts(const School& school, const FactInputs& inputs,
   // more than building them. A day's bank facts all come before its balance
   // fact (same or earlier time, and bank sorts before balance), so the day's
   // debits are known when the balance fact is made.
-  result.facts.reserve(booked.size() + fees.size() + balance_facts.size());
+  const std::size_t count = booked.size() + fees.size() + balance_facts.size();
+  result.facts.reserve(count);
+  // The facts of the school before are overwritten, the rest dropped.
+  if (result.facts.size() > count) {
+    result.facts.erase(result.facts.begin() + static_cast<std::ptrdiff_t>(count),
+                       result.facts.end());
+  }
+  std::size_t built = 0;
   std::map<std::pair<std::string, std::int64_t>, std::vector<EvidenceRef>> debits_by_day;
   std::size_t b = 0, f = 0, l = 0;
   while (b < booked.size() || f < fees.size() || l < balance_facts.size()) {
@@ -386,7 +442,9 @@ void build_school_facts(const School& school, const FactInputs& inputs,
                            (l == balance_facts.size() || bank_key() <= balance_key());
     const bool fee_next =
         !bank_next && f < fees.size() && (l == balance_facts.size() || fee_key() <= balance_key());
-    Fact& fact = result.facts.emplace_back();
+    Fact& fact = built < result.facts.size() ? result.facts[built] : result.facts.emplace_back();
+    ++built;
+    clear_fact(fact);
     if (bank_next) {
       fill_bank_fact(*booked[b], cancelled[b], context, fact);
       ++b;

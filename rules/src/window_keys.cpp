@@ -57,11 +57,12 @@ bool KeyGroups::Equal::operator()(std::span<const Value> a, std::span<const Valu
 }
 
 std::uint32_t KeyGroups::group_of(std::span<const Value> key) {
-  if (const auto it = ids_.find(key); it != ids_.end()) return it->second;
+  if (!keys_.empty() && Equal{}(*keys_[last_], key)) return last_;
+  if (const auto it = ids_.find(key); it != ids_.end()) return last_ = it->second;
   const auto id = static_cast<std::uint32_t>(keys_.size());
   const auto inserted = ids_.emplace(std::vector<Value>(key.begin(), key.end()), id).first;
   keys_.push_back(&inserted->first);
-  return id;
+  return last_ = id;
 }
 
 }  // namespace sfmon::rules::window

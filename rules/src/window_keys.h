@@ -55,6 +55,10 @@ class KeyGroups {
   };
   std::unordered_map<std::vector<Value>, std::uint32_t, Hash, Equal> ids_;
   std::vector<const std::vector<Value>*> keys_;  // into ids_ (node-based: stable)
+  // The group of the last key looked up: facts in event order often repeat
+  // it (a rule keyed by school.id has one key), and comparing is cheaper
+  // than hashing.
+  std::uint32_t last_ = 0;
 };
 
 }  // namespace sfmon::rules::window

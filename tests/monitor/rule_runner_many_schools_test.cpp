@@ -171,5 +171,20 @@ TEST_F(RuleRunnerManySchoolsTest, ReplayOnTwoThreadsGivesWhatTheLiveRunGave) {
   EXPECT_EQ(orders[0], orders[1]);
 }
 
+TEST_F(RuleRunnerManySchoolsTest, ReplayOfSomeSchoolsJudgesThoseAndWritesThemInTheOrderGiven) {
+  const std::int64_t from = instant_from_date(*parse_iso_date("2024-09-01"), kZone).utc_seconds;
+  const std::int64_t to = instant_from_date(*parse_iso_date("2025-08-31"), kZone).utc_seconds;
+  const std::vector<std::string> chosen = {school_id(7), school_id(3), "CS-UNKNOWN", school_id(5)};
+  const RunSummary summary = runner().run_range(chosen, from, to, "replay:1");
+  EXPECT_EQ(summary.schools, 3);
+  EXPECT_EQ(summary.firings_per_rule.at("FUND-LARGE"), 3);
+  std::vector<std::string> written;
+  Statement order = db_->prepare_uncached(
+      "SELECT school_id FROM alerts WHERE result_set = 'replay:1' AND rule_id = 'FUND-LARGE' "
+      "ORDER BY id");
+  while (order.step()) written.push_back(order.column_text(0));
+  EXPECT_EQ(written, (std::vector<std::string>{school_id(7), school_id(3), school_id(5)}));
+}
+
 }  // namespace
 }  // namespace sfmon

@@ -421,6 +421,20 @@ TEST_F(ExpressionCompilerTest, MoneyTimesNumberRoundsHalfAwayFromZero) {
   EXPECT_EQ(eval("record.amount * 0.09").i, 0);   // 0.45 fen
 }
 
+// The factor's digits are remembered from one product to the next: a new
+// factor, zero and a negative one must not get those of the factor before.
+TEST_F(ExpressionCompilerTest, MoneyTimesNumberDoesNotDependOnTheFactorBefore) {
+  context_.fields[FieldId::RecordAmount] = Value::money(5);
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(eval("record.amount * 0.0").i, 0);
+    EXPECT_EQ(eval("record.amount * 0.5").i, 3);
+    EXPECT_EQ(eval("record.amount * 0.5").i, 3);
+    EXPECT_EQ(eval("record.amount * 0.3").i, 2);
+    EXPECT_EQ(eval("record.amount * -0.5").i, -3);
+    EXPECT_EQ(eval("record.amount / 0.5").i, 10);
+  }
+}
+
 TEST_F(ExpressionCompilerTest, MoneyTimesNumberIsExactForLargeAmounts) {
   context_.fields[FieldId::RecordAmount] = Value::money(90000000000000001);  // 9e16 + 1 fen
   EXPECT_EQ(eval("record.amount * 0.8").i, 72000000000000001);  // 7.2e16 + 0.8 → rounds up
@@ -556,6 +570,19 @@ TEST_F(ExpressionCompilerTest, ContainsAnyIgnoresAsciiCase) {
   EXPECT_TRUE(holds("counterparty.name contains_any $lenders"));
   EXPECT_FALSE(holds("record.account contains_any ['', x]"));
   EXPECT_TRUE(holds("contains_any(record.purpose, ['取现'])"));
+}
+
+// contains_any ignores ASCII case, so lower() on its left changes nothing
+// (the compiler leaves it out).
+TEST_F(ExpressionCompilerTest, LowerOnTheLeftOfContainsAnyChangesNothing) {
+  for (const char* list : {"['atm']", "['ATM']", "['Salary']", "['取现']", "cash_words"}) {
+    SCOPED_TRACE(list);
+    EXPECT_TRUE(holds(std::string("lower(record.purpose) contains_any ") + list));
+    EXPECT_TRUE(holds(std::string("record.purpose contains_any ") + list));
+  }
+  EXPECT_FALSE(holds("lower(record.purpose) contains_any ['atm-', 'salaries']"));
+  EXPECT_FALSE(holds("lower(record.purpose) contains_any ['']"));
+  EXPECT_EQ(error("lower(record.amount) contains_any ['1']"), error("lower(record.amount) == 'x'"));
 }
 
 TEST_F(ExpressionCompilerTest, MatchesSearchesWithAnEcmaScriptRegex) {

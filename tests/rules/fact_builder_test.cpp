@@ -397,5 +397,59 @@ TEST_F(FactBuilderTest, FactsAreInTimeThenKindThenIdOrder) {
   EXPECT_EQ(facts.school, &school_);
 }
 
+TEST_F(FactBuilderTest, FactDayIsTheLocalDayOnBothSidesOfMidnightAndOfTheEpoch) {
+  inputs_.bank = {
+      bank("B1", "1969-12-31T00:00:00", -1000), bank("B2", "1969-12-31T23:59:59", -1000),
+      bank("B3", "1970-01-01T00:00:00", -1000), bank("B4", "1970-01-01T07:59:59", -1000),
+      bank("B5", "2024-10-08T23:59:59", -1000), bank("B6", "2024-10-09T00:00:00", -1000)};
+  const SchoolFacts facts = build();
+  EXPECT_EQ(only(facts, "B1").day, day("1969-12-31"));
+  EXPECT_EQ(only(facts, "B2").day, day("1969-12-31"));
+  EXPECT_EQ(only(facts, "B3").day, day("1970-01-01"));
+  EXPECT_EQ(only(facts, "B4").day, day("1970-01-01"));
+  EXPECT_EQ(only(facts, "B5").day, day("2024-10-08"));
+  EXPECT_EQ(only(facts, "B6").day, day("2024-10-09"));
+}
+
+// Building into facts of an earlier school reuses them: every field must be
+// that of a fresh build. The earlier school's facts set every field (related
+// and listed debits, a catalogued fee with periods, a balance with its day's
+// debits) at the places where the next school has facts of another kind.
+TEST_F(FactBuilderTest, FactsBuiltIntoThoseOfAnotherSchoolAreThoseOfAFreshBuild) {
+  listed_ = {{"黑名单某某公司", "", "fraud"}};
+  FactInputs rich;
+  rich.bank = {bank("A1", "2024-10-21T10:00", -5000, "湖南某某教育投资有限公司", ""),
+               bank("A2", "2024-10-21T11:00", -7000, "黑名单某某公司", "")};
+  FeeRecord care = fee("F-A", "2024-10-21T12:00", 110000, "care");
+  care.period_start = *parse_iso_date("2024-10-01");
+  care.period_end = *parse_iso_date("2024-12-31");
+  care.hours = 12.5;
+  care.enrolled_at = *parse_iso_date("2024-09-01");
+  rich.fees = {care};
+  rich.balances = {{kSupervised, *parse_iso_date("2024-10-21"), 5000}};
+  FactInputs bare;
+  bare.fees = {fee("F-B", "2024-10-01T09:00", 1000, "unknown-type")};
+  bare.bank = {bank("B1", "2024-10-01T10:00", 3000, "某某个人", "")};
+
+  SchoolFacts reused;
+  build_school_facts(school_, rich, listed_, kShanghai, reused);
+  ASSERT_EQ(reused.facts.size(), 4u);
+  EXPECT_TRUE(reused.facts[0].counterparty_related);
+  EXPECT_TRUE(reused.facts[1].counterparty_listed);
+  EXPECT_EQ(reused.facts[3].day_debits.size(), 2u);
+  build_school_facts(school_, bare, listed_, kShanghai, reused);
+  const SchoolFacts fresh_bare = build_school_facts(school_, bare, listed_, kShanghai);
+  ASSERT_EQ(fresh_bare.facts.size(), 2u);
+  EXPECT_EQ(fresh_bare.facts[0].kind, FactKind::Fee);
+  EXPECT_TRUE(reused.facts == fresh_bare.facts);
+  EXPECT_EQ(reused.supervised_closing, fresh_bare.supervised_closing);
+
+  // And back: more facts than the school before.
+  build_school_facts(school_, rich, listed_, kShanghai, reused);
+  const SchoolFacts fresh_rich = build_school_facts(school_, rich, listed_, kShanghai);
+  EXPECT_TRUE(reused.facts == fresh_rich.facts);
+  EXPECT_EQ(reused.supervised_closing, fresh_rich.supervised_closing);
+}
+
 }  // namespace
 }  // namespace sfmon::rules

@@ -93,6 +93,10 @@ class Statement {
   bool column_bool(int index) const;
   double column_double(int index) const;  // REAL or INTEGER
   std::string column_text(int index) const;
+  // The same text without a copy: the view is valid until the next step(),
+  // reset() or other getter call on this column (readers that reuse their
+  // strings' storage assign from it).
+  std::string_view column_text_view(int index) const;
   std::optional<std::int64_t> column_int64_or_null(int index) const;
   std::optional<double> column_double_or_null(int index) const;
   std::optional<std::string> column_text_or_null(int index) const;

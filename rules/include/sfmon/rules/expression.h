@@ -77,6 +77,9 @@ class CompiledExpr {
   virtual ~CompiledExpr() = default;
   virtual Value eval(const EvalContext& context) const = 0;
   virtual ValueType type() const = 0;
+  // eval(context).truthy(): whether a condition holds. Logic, comparison and
+  // test nodes answer it without making a Value for every node they pass.
+  virtual bool test(const EvalContext& context) const { return eval(context).truthy(); }
 };
 
 struct ParamSymbol {

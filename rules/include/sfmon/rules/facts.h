@@ -63,6 +63,8 @@ struct Fact {
   bool to_supervised = false;
   // Balance: the debits of that account and day (FUND-MINBAL evidence).
   std::vector<EvidenceRef> day_debits;
+
+  friend bool operator==(const Fact&, const Fact&) = default;
 };
 
 // One school's facts in event order (time, then kind, then id), plus the
