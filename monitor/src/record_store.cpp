@@ -257,6 +257,58 @@ void RecordStore::finish_ingest(const IngestResult& result) {
       .bind_int64(4, result.warnings)
       .bind_int64(5, result.ingest_id)
       .run();
+  fold_record_counts();
+}
+
+void RecordStore::fold_record_counts() {
+  // The records above the counted ids are this file's (or a few more written
+  // past finish_ingest), found by rowid; their accounts are counted here,
+  // not in the GROUP BY, which could pick the account index and read it whole.
+  std::map<std::string, std::int64_t> added;
+  Statement& counted = db_.prepare("SELECT bank_counted_to, fee_counted_to FROM record_counts");
+  std::int64_t bank_counted_to = 0;
+  std::int64_t fee_counted_to = 0;
+  {
+    ResetGuard done(counted);
+    if (!counted.step()) throw StoreError("record_counts has no row", counted.sql(), db_.path());
+    bank_counted_to = counted.column_int64(0);
+    fee_counted_to = counted.column_int64(1);
+  }
+  Statement& bank = db_.prepare("SELECT id, account FROM bank_records WHERE id > ?1 ORDER BY id");
+  {
+    ResetGuard done(bank);
+    bank.bind_int64(1, bank_counted_to);
+    while (bank.step()) {
+      bank_counted_to = bank.column_int64(0);
+      ++added[bank.column_text(1)];
+    }
+  }
+  for (const auto& [account, records] : added) {
+    db_.prepare(
+           "INSERT INTO bank_record_counts (account, records) VALUES (?1, ?2) "
+           "ON CONFLICT (account) DO UPDATE SET records = records + excluded.records")
+        .bind_text(1, account)
+        .bind_int64(2, records)
+        .run();
+  }
+  Statement& fee =
+      db_.prepare("SELECT count(*), coalesce(max(id), ?1) FROM fee_records WHERE id > ?1");
+  std::int64_t fees_added = 0;
+  {
+    ResetGuard done(fee);
+    fee.bind_int64(1, fee_counted_to);
+    if (!fee.step()) throw StoreError("count returned no row", fee.sql(), db_.path());
+    fees_added = fee.column_int64(0);
+    fee_counted_to = fee.column_int64(1);
+  }
+  if (added.empty() && fees_added == 0) return;
+  db_.prepare(
+         "UPDATE record_counts SET bank_counted_to = ?1, fee_records = fee_records + ?2, "
+         "fee_counted_to = ?3")
+      .bind_int64(1, bank_counted_to)
+      .bind_int64(2, fees_added)
+      .bind_int64(3, fee_counted_to)
+      .run();
 }
 
 std::int64_t RecordStore::record_rejection(const FileOrigin& origin, const std::string& error,
@@ -283,15 +335,21 @@ std::int64_t RecordStore::record_duplicate(const FileOrigin& origin) {
 
 StoreSummary RecordStore::summary() {
   // Printed after every run-once, so it must not read every record: bank
-  // records are counted per account from the (account, time) index, which
+  // records are counted per account (record_counts, kept by
+  // fold_record_counts, plus the records above its ids, counted here), which
   // also tells the unregistered ones apart; pending ones come from their
   // partial index, and booked = all - pending (status has two values).
   StoreSummary summary;
   {
+    // MATERIALIZED: the records above the counted ids are found by rowid;
+    // merged into the GROUP BY, the planner reads the whole account index.
     Statement& bank = db_.prepare(
+        "WITH fresh AS MATERIALIZED (SELECT account FROM bank_records "
+        "  WHERE id > (SELECT bank_counted_to FROM record_counts)) "
         "SELECT coalesce(sum(g.n), 0), "
         "coalesce(sum(CASE WHEN a.number IS NULL THEN g.n ELSE 0 END), 0) "
-        "FROM (SELECT account, count(*) AS n FROM bank_records GROUP BY account) AS g "
+        "FROM (SELECT account, records AS n FROM bank_record_counts "
+        "      UNION ALL SELECT account, count(*) AS n FROM fresh GROUP BY account) AS g "
         "LEFT JOIN accounts a ON a.number = g.account");
     ResetGuard done(bank);
     if (!bank.step()) throw StoreError("summary returned no row", bank.sql(), db_.path());
@@ -300,7 +358,8 @@ StoreSummary RecordStore::summary() {
   }
   Statement& rest = db_.prepare(
       "SELECT (SELECT count(*) FROM bank_records WHERE status = 'pending'), "
-      "(SELECT count(*) FROM fee_records), "
+      "(SELECT fee_records + (SELECT count(*) FROM fee_records WHERE id > fee_counted_to) "
+      " FROM record_counts), "
       "(SELECT count(*) FROM ingest_log WHERE status = 'accepted'), "
       "(SELECT count(*) FROM ingest_log WHERE status = 'rejected'), "
       "(SELECT count(*) FROM ingest_log WHERE status = 'duplicate')");

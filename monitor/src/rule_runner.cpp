@@ -1,6 +1,8 @@
 #include "sfmon/monitor/rule_runner.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <future>
 #include <optional>
 #include <set>
@@ -156,49 +158,61 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
   }
   // Replays judge exactly [from, to]; windows still see records around it.
   // Each thread reuses its records and facts from school to school, so the
-  // large vectors are allocated once.
+  // large vectors and their strings are allocated once.
   struct Scratch {
     rules::FactInputs inputs;
     rules::SchoolFacts facts;
   };
   const auto judge = [&](SqliteDb& db, const School& school, Scratch& scratch) {
-    scratch.inputs.bank.clear();
-    scratch.inputs.fees.clear();
-    scratch.inputs.balances.clear();
-    load_school_records(db, school, from - horizon_, to + horizon_, kLoadAll, scratch.inputs);
+    reload_school_records(db, school, from - horizon_, to + horizon_, kLoadAll, scratch.inputs);
     rules::build_school_facts(school, scratch.inputs, listed_, zone_, scratch.facts);
     return rules::evaluate_school(pack_, scratch.facts, {from, to});
   };
-  // A file store is read on a second connection too: a worker thread judges
-  // every other school while this thread judges the rest and writes every
-  // school's firings, in school order, so results and alert ids do not
-  // depend on the threads' timing. Schools are independent and the pack,
-  // registry and list are only read.
+  // A file store is read on a second connection too: both threads take the
+  // next school not yet taken, and this thread writes every school's firings
+  // in school order, judging further schools while it waits, so results and
+  // alert ids do not depend on the threads' timing and neither thread idles
+  // while the other has work. Schools are independent and the pack, registry
+  // and list are only read.
   const bool parallel = schools.size() > 1 && !db_.path().empty() && db_.path() != ":memory:" &&
                         db_.path().rfind("file:", 0) != 0;
-  std::vector<std::promise<std::vector<rules::Firing>>> promised(parallel ? schools.size() : 0);
+  std::vector<std::promise<std::vector<rules::Firing>>> promised(schools.size());
   std::vector<std::future<std::vector<rules::Firing>>> judged;
   judged.reserve(promised.size());
   for (auto& promise : promised) judged.push_back(promise.get_future());
+  std::atomic<std::size_t> next_school{0};
+  // Judges the next school not yet taken, if any; its result or failure goes
+  // to its promise, to be rethrown in order by the writer.
+  const auto judge_next = [&](const auto& db, Scratch& scratch) {
+    const std::size_t i = next_school.fetch_add(1);
+    if (i >= schools.size()) return false;
+    try {
+      promised[i].set_value(judge(db(), *schools[i], scratch));
+    } catch (...) {  // not handled here: handed to the writer, which rethrows it
+      promised[i].set_exception(std::current_exception());
+    }
+    return true;
+  };
   std::jthread worker;
   if (parallel) {
     worker = std::jthread([&](const std::stop_token& stop) {
-      std::optional<SqliteDb> db;
+      std::optional<SqliteDb> own;
       Scratch scratch;
-      for (std::size_t i = 1; i < schools.size() && !stop.stop_requested(); i += 2) {
-        try {
-          if (!db) db.emplace(db_.path());
-          promised[i].set_value(judge(*db, *schools[i], scratch));
-        } catch (...) {
-          promised[i].set_exception(std::current_exception());
-        }
+      const auto db = [&]() -> SqliteDb& {
+        if (!own) own.emplace(db_.path());
+        return *own;
+      };
+      while (!stop.stop_requested() && judge_next(db, scratch)) {
       }
     });
   }
   Scratch scratch;
+  const auto main_db = [&]() -> SqliteDb& { return db_; };
   for (std::size_t i = 0; i < schools.size(); ++i) {
-    const std::vector<rules::Firing> firings =
-        parallel && i % 2 == 1 ? judged[i].get() : judge(db_, *schools[i], scratch);
+    while (judged[i].wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
+           judge_next(main_db, scratch)) {
+    }
+    const std::vector<rules::Firing> firings = judged[i].get();
     add(summary.merged, alerts.replace_firings(schools[i]->id, from, to, firings, result_set));
     summary.firings += static_cast<int>(firings.size());
     for (const rules::Firing& firing : firings) ++summary.firings_per_rule[firing.rule_id];
@@ -208,7 +222,10 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
 }
 
 struct RuleRunner::Enrolment {
-  std::map<std::string, Date> earliest;  // student → earliest enrolled_at of any record
+  // Student → earliest enrolled_at of any of their records, for the students
+  // looked up (those with no enrolment anywhere are left out).
+  std::map<std::string, Date> earliest;
+  std::set<std::string> looked_up;
   // Records that take their enrolment from other records and whose students'
   // earliest enrolment the changed records may have moved: a span to re-judge.
   std::optional<ChangedSpan> inheritors;
@@ -224,7 +241,13 @@ RuleRunner::Evaluation RuleRunner::evaluate(const School& school, const ChangedS
   // The facts of the changed span first, to see which rules they take part in.
   std::int64_t loaded_from = bounded(changed.from - kDayMargin);
   std::int64_t loaded_to = bounded(changed.to + 2 * kDayMargin);
-  rules::FactInputs inputs;
+  // The runner's records and facts, reused from school to school: the
+  // vectors are allocated (and their pages faulted in) once per run.
+  rules::FactInputs& inputs = inputs_;
+  inputs.bank.clear();
+  inputs.fees.clear();
+  inputs.balances.clear();
+  inputs.enrolment.reset();
   load_school_records(db_, school, loaded_from, loaded_to, kLoadBank | kLoadFees, inputs);
   // Enrolment dates come from other records: wanted when a loaded record has
   // none of its own, or a changed one gives one (it may be the student's
@@ -236,20 +259,25 @@ RuleRunner::Evaluation RuleRunner::evaluate(const School& school, const ChangedS
       return !fee.enrolled_at || (paid >= changed.from && paid <= changed.to);
     });
   };
+  // Every record of the changed span is loaded, so its students are looked
+  // up now, and with them every student whose enrolment the change can move.
+  std::optional<Enrolment> enrolment;
   if (wants_enrolment(inputs)) {
-    Enrolment enrolment = load_enrolment(school, changed);
-    if (enrolment.inheritors &&
-        (enrolment.inheritors->from < changed.from || enrolment.inheritors->to > changed.to)) {
+    enrolment.emplace();
+    load_enrolment(school, changed, inputs.fees, *enrolment);
+    if (enrolment->inheritors &&
+        (enrolment->inheritors->from < changed.from || enrolment->inheritors->to > changed.to)) {
       // Records far from the change inherit the student's new enrolment:
       // judge them too, from the start.
-      return evaluate(school, ChangedSpan{std::min(changed.from, enrolment.inheritors->from),
-                                          std::max(changed.to, enrolment.inheritors->to)});
+      return evaluate(school, ChangedSpan{std::min(changed.from, enrolment->inheritors->from),
+                                          std::max(changed.to, enrolment->inheritors->to)});
     }
-    inputs.enrolment = std::move(enrolment.earliest);
+    inputs.enrolment = enrolment->earliest;
   }
   load_balances_near(school, loaded_from, loaded_to, inputs);
   const rules::TimeRange changed_facts{changed.from, bounded(changed.to + kDayMargin)};
-  rules::SchoolFacts facts = rules::build_school_facts(school, inputs, listed_, zone_);
+  rules::SchoolFacts& facts = facts_;
+  rules::build_school_facts(school, inputs, listed_, zone_, facts);
   const std::vector<bool> taking_part = rules::rules_taking_part(pack_, facts, changed_facts);
 
   bool any_reads_closing = false;
@@ -312,8 +340,12 @@ RuleRunner::Evaluation RuleRunner::evaluate(const School& school, const ChangedS
     loaded_more = loaded_more || need.from < loaded_from || need.to > loaded_to;
   }
   if (loaded_more) {
-    if (!inputs.enrolment && wants_enrolment(inputs)) {
-      inputs.enrolment = load_enrolment(school, changed).earliest;
+    // The students of the records loaded now (none of them paid in the
+    // changed span, so they add no inheritors).
+    if (!enrolment && wants_enrolment(inputs)) enrolment.emplace();
+    if (enrolment) {
+      load_enrolment(school, changed, inputs.fees, *enrolment);
+      inputs.enrolment = std::move(enrolment->earliest);
     }
     load_balances_near(school, std::min(need_bank.from, loaded_from),
                        std::max(need_bank.to, loaded_to), inputs);
@@ -333,38 +365,45 @@ bool RuleRunner::has_reversal_since(const School& school, std::int64_t from) {
   return query.step();
 }
 
-RuleRunner::Enrolment RuleRunner::load_enrolment(const School& school, const ChangedSpan& span) {
-  // Per student: the earliest enrolment of all records, of the changed ones
-  // and of the others, and when the records without one of their own were paid.
+void RuleRunner::load_enrolment(const School& school, const ChangedSpan& span,
+                                const std::vector<FeeRecord>& fees, Enrolment& enrolment) {
+  // Per student of `fees` not looked up yet: the earliest enrolment of all
+  // their records, of the changed ones and of the others, and when the
+  // records without one of their own were paid. One index seek each
+  // (fee_records_by_student), instead of grouping all the school's students.
   Statement& query = db_.prepare(
-      "SELECT student_id, min(enrolled_at), "
-      "min(CASE WHEN paid_at_utc BETWEEN ?2 AND ?3 THEN enrolled_at END), "
-      "min(CASE WHEN paid_at_utc NOT BETWEEN ?2 AND ?3 THEN enrolled_at END), "
+      "SELECT min(enrolled_at), "
+      "min(CASE WHEN paid_at_utc BETWEEN ?3 AND ?4 THEN enrolled_at END), "
+      "min(CASE WHEN paid_at_utc NOT BETWEEN ?3 AND ?4 THEN enrolled_at END), "
       "min(CASE WHEN enrolled_at IS NULL THEN paid_at_utc END), "
       "max(CASE WHEN enrolled_at IS NULL THEN paid_at_utc END) "
-      "FROM fee_records WHERE school_id = ?1 AND student_id <> '' GROUP BY student_id");
-  query.bind_text(1, school.id).bind_int64(2, span.from).bind_int64(3, span.to);
-  Enrolment enrolment;
-  while (query.step()) {
-    const auto earliest = query.column_text_or_null(1);
+      "FROM fee_records WHERE school_id = ?1 AND student_id = ?2");
+  for (const FeeRecord& fee : fees) {
+    if (fee.student_id.empty() || !enrolment.looked_up.insert(fee.student_id).second) continue;
+    ResetGuard guard(query);
+    query.bind_text(1, school.id)
+        .bind_text(2, fee.student_id)
+        .bind_int64(3, span.from)
+        .bind_int64(4, span.to);
+    if (!query.step()) continue;
+    const auto earliest = query.column_text_or_null(0);
     if (!earliest) continue;
     if (const auto date = parse_iso_date(*earliest)) {
-      enrolment.earliest.emplace(query.column_text(0), *date);
+      enrolment.earliest.emplace(fee.student_id, *date);
     }
-    const auto changed = query.column_text_or_null(2);
-    const auto others = query.column_text_or_null(3);
-    const auto inheritors_from = query.column_int64_or_null(4);
+    const auto changed = query.column_text_or_null(1);
+    const auto others = query.column_text_or_null(2);
+    const auto inheritors_from = query.column_int64_or_null(3);
     // The changed records moved this student's enrolment earlier (or gave
     // the first one): records that inherit it are judged again.
     if (changed && (!others || *changed < *others) && inheritors_from) {
-      const std::int64_t inheritors_to = query.column_int64(5);
+      const std::int64_t inheritors_to = query.column_int64(4);
       if (!enrolment.inheritors)
         enrolment.inheritors = ChangedSpan{*inheritors_from, inheritors_to};
       enrolment.inheritors->from = std::min(enrolment.inheritors->from, *inheritors_from);
       enrolment.inheritors->to = std::max(enrolment.inheritors->to, inheritors_to);
     }
   }
-  return enrolment;
 }
 
 namespace {

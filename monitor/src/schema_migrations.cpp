@@ -441,6 +441,65 @@ constexpr const char* kEnrolmentIndex = R"sql(
 CREATE INDEX fee_records_by_student ON fee_records(school_id, student_id, enrolled_at, paid_at_utc);
 )sql";
 
+// Version 7: the store summary printed after every run-once counts without
+// reading every record (RecordStore::summary). record_counts.bank_counted_to
+// and fee_counted_to are record ids: bank_record_counts holds, per account,
+// the bank records with an id up to bank_counted_to, and fee_records the fee
+// records up to fee_counted_to. Records above them are counted when read, and
+// each stored file folds them in (RecordStore::finish_ingest), so the counts
+// stay exact whichever path wrote the records. A delete, or a change of a
+// counted record's id or account, empties the counts and they are built again
+// from the records (ids of deleted records can be handed out again).
+// bank_records_with_balance finds an account's booked entries that carry a
+// balance (RuleRunner's next and last known closing balance) without reading
+// every entry of an account whose statements give none.
+constexpr const char* kRecordCounts = R"sql(
+CREATE INDEX bank_records_with_balance ON bank_records(account, booked_at_utc)
+  WHERE balance_after_fen IS NOT NULL AND status = 'booked';
+
+CREATE TABLE bank_record_counts (
+  account TEXT    NOT NULL PRIMARY KEY,        -- normalised
+  records INTEGER NOT NULL CHECK (records > 0)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE record_counts (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),  -- one row
+  bank_counted_to INTEGER NOT NULL,                    -- bank_records.id
+  fee_records     INTEGER NOT NULL,                    -- fee records with id <= fee_counted_to
+  fee_counted_to  INTEGER NOT NULL                     -- fee_records.id
+) STRICT;
+
+INSERT INTO bank_record_counts (account, records)
+  SELECT account, count(*) FROM bank_records GROUP BY account;
+INSERT INTO record_counts (id, bank_counted_to, fee_records, fee_counted_to)
+  VALUES (1, (SELECT coalesce(max(id), 0) FROM bank_records), (SELECT count(*) FROM fee_records),
+          (SELECT coalesce(max(id), 0) FROM fee_records));
+
+CREATE TRIGGER bank_records_recount_after_delete AFTER DELETE ON bank_records
+  WHEN OLD.id <= (SELECT bank_counted_to FROM record_counts)
+BEGIN
+  DELETE FROM bank_record_counts;
+  UPDATE record_counts SET bank_counted_to = 0;
+END;
+CREATE TRIGGER bank_records_recount_after_move AFTER UPDATE OF id, account ON bank_records
+  WHEN OLD.id <= (SELECT bank_counted_to FROM record_counts)
+    AND (NEW.id <> OLD.id OR NEW.account <> OLD.account)
+BEGIN
+  DELETE FROM bank_record_counts;
+  UPDATE record_counts SET bank_counted_to = 0;
+END;
+CREATE TRIGGER fee_records_recount_after_delete AFTER DELETE ON fee_records
+  WHEN OLD.id <= (SELECT fee_counted_to FROM record_counts)
+BEGIN
+  UPDATE record_counts SET fee_records = 0, fee_counted_to = 0;
+END;
+CREATE TRIGGER fee_records_recount_after_move AFTER UPDATE OF id ON fee_records
+  WHEN OLD.id <= (SELECT fee_counted_to FROM record_counts) AND NEW.id <> OLD.id
+BEGIN
+  UPDATE record_counts SET fee_records = 0, fee_counted_to = 0;
+END;
+)sql";
+
 SchemaVersionError too_new(SqliteDb& db, int found) {
   return SchemaVersionError(
       "database schema version " + std::to_string(found) + " is newer than this sfmon supports (" +
@@ -496,6 +555,7 @@ const std::vector<Migration>& schema_migrations() {
       {5, "registry sync fingerprint, newest event time per connector, pending index",
        kRegistrySync},
       {6, "fee records by school and student (enrolment lookups)", kEnrolmentIndex},
+      {7, "record counts for the store summary, entries with a balance", kRecordCounts},
   };
   return steps;
 }

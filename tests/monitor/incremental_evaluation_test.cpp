@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -502,6 +503,61 @@ INSTANTIATE_TEST_SUITE_P(WithAndWithoutReversal, IncrementalEvaluationTest, ::te
                          [](const ::testing::TestParamInfo<bool>& param_info) {
                            return param_info.param ? "WithReversal" : "WithoutReversal";
                          });
+
+// A student's enrolment arrives with a record paid long after some of their
+// records and long before others: those far from the change inherit it and
+// must be judged again; a student with records inside and far outside the
+// changed span keeps the enrolment of their earliest record.
+TEST(IncrementalEnrolmentTest, ALateEnrolmentReJudgesTheStudentsRecordsFarFromIt) {
+  const std::unique_ptr<rules::CompiledPack> pack =
+      rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
+  Scenario data = scenario(false);
+  const auto student_fee = [&](const std::string& student, int day, const std::string& type,
+                               std::optional<Date> enrolled) {
+    FeeRecord record = data.fees.front();
+    record.fee_id = student + "-" + std::to_string(day);
+    record.student_id = student;
+    record.paid_at = at(day, 8);
+    record.fee_type = type;
+    record.amount_fen = 5'000'000;
+    record.enrolled_at = enrolled;
+    record.source = {"test", record.fee_id};
+    return record;
+  };
+  // S-LATE: donations on days 20 and 150 without an enrolment of their own.
+  // S-KEPT: enrolled on day 10 by their first record; a later record in the
+  // changed batch claims day 140, which must not move it.
+  const std::vector<FeeRecord> early{student_fee("S-LATE", 20, "donation", std::nullopt),
+                                     student_fee("S-LATE", 150, "donation", std::nullopt),
+                                     student_fee("S-KEPT", 12, "tuition", day_date(10)),
+                                     student_fee("S-KEPT", 190, "donation", std::nullopt)};
+  const std::vector<FeeRecord> late{student_fee("S-LATE", 80, "tuition", day_date(65)),
+                                    student_fee("S-KEPT", 81, "tuition", day_date(140))};
+  Store store;
+  for (const Batch& batch : data.batches) store.deliver(batch);
+  store.deliver(early);
+  store.run(*pack);
+  const auto donations_fired = [&](const std::set<FiringRow>& rows) {
+    std::set<std::string> fired;
+    for (const FiringRow& row : rows) {
+      if (std::get<0>(row) == "FEE-DONATION") fired.insert(std::get<1>(row));
+    }
+    return fired;
+  };
+  EXPECT_EQ(donations_fired(store.firings()).count("S-LATE-20"), 0u);
+  store.deliver(late);
+  store.run(*pack);
+
+  data.fees.insert(data.fees.end(), early.begin(), early.end());
+  data.fees.insert(data.fees.end(), late.begin(), late.end());
+  const std::set<FiringRow> expected = reference_firings(*pack, store.registry, data);
+  // Enrolled on day 65: both donations are within 90 days of it; S-KEPT's
+  // donation of day 190 is 180 days after their enrolment on day 10.
+  EXPECT_EQ(donations_fired(expected).count("S-LATE-20"), 1u);
+  EXPECT_EQ(donations_fired(expected).count("S-LATE-150"), 1u);
+  EXPECT_EQ(donations_fired(expected).count("S-KEPT-190"), 0u);
+  EXPECT_EQ(store.firings(), expected);
+}
 
 TEST(IncrementalSpansTest, ANewDayJudgesOnlyWhatItCanReach) {
   const std::unique_ptr<rules::CompiledPack> pack =

@@ -176,7 +176,12 @@ class RecordStore {
   std::int64_t begin_ingest(const FileOrigin& origin, const std::string& status,
                             const std::string& format, const std::string& format_detail,
                             const std::optional<std::string>& error);
+  // Writes the file's counts to ingest_log and folds new records into the
+  // summary's counts (see fold_record_counts).
   void finish_ingest(const IngestResult& result);
+  // Adds the records above record_counts' ids to the counts and moves the ids
+  // up (schema version 7); inside the caller's transaction.
+  void fold_record_counts();
   void store_statement(const BankStatement& statement, std::int64_t ingest_id,
                        IngestResult& result);
   void store_bank_record(const BankRecord& record, const std::string& statement_account,

@@ -21,7 +21,7 @@
 //   judged record (FUND-DRAIN reads the day before t - 7 days).
 // Only the union of the rules' load spans is read from the store.
 // Derived fields that are not local in time are kept exact: enrolment
-// dates come from every stored fee record of the school, a student whose
+// dates come from every stored fee record of the student, a student whose
 // earlier enrolment arrives has their other records re-judged, and a school
 // with a booked reversal at or after a is evaluated over its whole history
 // (a reversal may cancel an entry of any earlier time). A reversal booked
@@ -96,7 +96,8 @@ class RuleRunner {
 
   // The firings of `school` that records changed in `span` can affect, and
   // per rule the span of event time they were judged over (rules that
-  // cannot change are left out). Reads the store; writes nothing.
+  // cannot change are left out). Reads the store; writes nothing. Reuses the
+  // runner's record and fact buffers: one school at a time per runner.
   struct Evaluation {
     std::vector<rules::Firing> firings;
     std::vector<RuleSpan> spans;
@@ -111,7 +112,10 @@ class RuleRunner {
                           rules::FactInputs& inputs);
   bool has_reversal_since(const School& school, std::int64_t from);
   struct Enrolment;
-  Enrolment load_enrolment(const School& school, const ChangedSpan& span);
+  // Adds the enrolment of the students of `fees` not in `enrolment` yet, and
+  // the span of their records that inherit an enrolment `span` moved.
+  void load_enrolment(const School& school, const ChangedSpan& span,
+                      const std::vector<FeeRecord>& fees, Enrolment& enrolment);
   std::int64_t next_closing_after(const School& school, std::int64_t time);
   std::int64_t last_closing_before(const School& school, std::int64_t time);
 
@@ -121,6 +125,10 @@ class RuleRunner {
   const std::vector<rules::ListedParty>& listed_;
   Zone zone_;
   std::int64_t horizon_ = 0;
+  // evaluate()'s records and facts, kept between schools so that their
+  // storage is reused.
+  rules::FactInputs inputs_;
+  rules::SchoolFacts facts_;
 };
 
 }  // namespace sfmon
