@@ -242,13 +242,10 @@ RuleRunner::Evaluation RuleRunner::evaluate(const School& school, const ChangedS
   std::int64_t loaded_from = bounded(changed.from - kDayMargin);
   std::int64_t loaded_to = bounded(changed.to + 2 * kDayMargin);
   // The runner's records and facts, reused from school to school: the
-  // vectors are allocated (and their pages faulted in) once per run.
+  // vectors and their strings are allocated (and their pages faulted in)
+  // once per run. Balances are loaded below.
   rules::FactInputs& inputs = inputs_;
-  inputs.bank.clear();
-  inputs.fees.clear();
-  inputs.balances.clear();
-  inputs.enrolment.reset();
-  load_school_records(db_, school, loaded_from, loaded_to, kLoadBank | kLoadFees, inputs);
+  reload_school_records(db_, school, loaded_from, loaded_to, kLoadBank | kLoadFees, inputs);
   // Enrolment dates come from other records: wanted when a loaded record has
   // none of its own, or a changed one gives one (it may be the student's
   // earliest, which their other records inherit).
