@@ -4,16 +4,24 @@
 #include <Poco/SHA2Engine.h>
 
 #include <algorithm>
+#include <deque>
+#include <future>
 #include <set>
+#include <utility>
 
 #include "sfmon/connectors/bank_file_parser.h"
 #include "sfmon/connectors/fee_file_parser.h"
 #include "sfmon/monitor/connector_state.h"
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/sqlite_db.h"
+#include "sfmon/monitor/worker_pool.h"
 
 namespace sfmon {
 namespace {
+
+// Bounds the content of files read ahead of the batch being filled; their
+// parsed records take a few times as much.
+constexpr std::size_t kMaxAheadBytes = std::size_t{64} << 20;
 
 std::string sha256_hex(const std::string& content) {
   Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
@@ -52,42 +60,41 @@ IngestPipeline::IngestPipeline(FileSystem& fs, SqliteDb& db, RecordStore& store,
 
 FileOutcome IngestPipeline::ingest_file(const std::string& path, RecordKind kind,
                                         const std::string& source) {
-  PreparedFile file = prepare(path, kind, source);
-  if (file.ready) store(file, std::nullopt);
-  return std::move(file.outcome);
-}
-
-IngestPipeline::PreparedFile IngestPipeline::prepare(const std::string& path, RecordKind kind,
-                                                     const std::string& source) {
-  PreparedFile file;
-  file.kind = kind;
-  file.outcome.path = path;
   std::string content;
   try {
     content = fs_.read_file(path);
   } catch (const std::exception& e) {
-    fail(file.outcome, e.what());
-    return file;
+    FileOutcome outcome;
+    outcome.path = path;
+    fail(outcome, e.what());
+    return outcome;
   }
+  PreparedFile file = identify(path, kind, source, content);
+  // A file archived after a crash between commit and move comes back here:
+  // its content is known, so it is not even parsed.
+  if (check_known(file) && !file.known) parse(file, content);
+  if (file.ready) store(file, std::nullopt);
+  return std::move(file.outcome);
+}
+
+IngestPipeline::PreparedFile IngestPipeline::identify(const std::string& path, RecordKind kind,
+                                                      const std::string& source,
+                                                      const std::string& content) {
+  PreparedFile file;
+  file.kind = kind;
+  file.outcome.path = path;
   file.origin = FileOrigin{source, path, sha256_hex(content), to_string(kind), ""};
   if (kind == RecordKind::Fee) {
     const auto first = content.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
     file.origin.format = first != std::string::npos && content[first] == '{' ? "jsonl" : "csv";
   }
+  return file;
+}
+
+void IngestPipeline::parse(PreparedFile& file, const std::string& content) const {
+  const std::string& path = file.outcome.path;
   try {
-    // A file archived after a crash between commit and move comes back here:
-    // its content is known, so it is not even parsed.
-    file.known = store_.has_ingested(file.origin.sha256, file.origin.kind);
-  } catch (const StoreError& e) {
-    fail(file.outcome, path + ": could not store: " + e.what());
-    return file;
-  }
-  if (file.known) {
-    file.ready = true;
-    return file;
-  }
-  try {
-    if (kind == RecordKind::Bank) {
+    if (file.kind == RecordKind::Bank) {
       file.bank = parse_bank_file(content, path, zone_);
       normaliser_.normalise(file.bank);
       for (Warning& warning : registry_warnings(file.bank)) {
@@ -110,10 +117,31 @@ IngestPipeline::PreparedFile IngestPipeline::prepare(const std::string& path, Re
   } catch (const InputError& e) {
     file.outcome.verdict = FileVerdict::Rejected;
     file.outcome.error = e.what();
-    return file;
+    return;
   }
   file.ready = true;
-  return file;
+}
+
+bool IngestPipeline::check_known(PreparedFile& file) {
+  try {
+    file.known = store_.has_ingested(file.origin.sha256, file.origin.kind);
+  } catch (const StoreError& e) {
+    fail(file.outcome, file.outcome.path + ": could not store: " + e.what());
+    file.ready = false;
+    return false;
+  }
+  if (file.known) {
+    // Recorded as a duplicate: nothing parsed counts, not even a rejection.
+    PreparedFile duplicate;
+    duplicate.outcome.path = std::move(file.outcome.path);
+    duplicate.origin = std::move(file.origin);
+    duplicate.kind = file.kind;
+    duplicate.slot = file.slot;
+    duplicate.known = true;
+    duplicate.ready = true;
+    file = std::move(duplicate);
+  }
+  return true;
 }
 
 void IngestPipeline::store(PreparedFile& file, const std::optional<std::string>& connector_source) {
@@ -221,13 +249,55 @@ std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& conn
   }
 
   std::vector<FileOutcome> outcomes(paths.size());
+  // Files read and handed to the parser, oldest first, with their sizes.
+  // They are read here, not by the parser: the file system and the store
+  // are only ever used from this thread.
+  WorkerPool parsers(limits_.parse_threads);
+  std::deque<std::pair<std::future<PreparedFile>, std::size_t>> ahead;
+  std::size_t ahead_bytes = 0;
+  std::size_t next_read = 0;
+  const auto read_ahead = [&] {
+    const auto window = static_cast<std::size_t>(std::max(limits_.max_files, 1));
+    while (next_read < paths.size() && ahead.size() < window && ahead_bytes < kMaxAheadBytes) {
+      const std::string& path = paths[next_read];
+      const std::size_t slot = next_read++;
+      std::string content;
+      try {
+        content = fs_.read_file(path);
+      } catch (const std::exception& e) {
+        PreparedFile unread;
+        unread.outcome.path = path;
+        unread.slot = slot;
+        fail(unread.outcome, e.what());
+        std::promise<PreparedFile> failed;
+        failed.set_value(std::move(unread));
+        ahead.emplace_back(failed.get_future(), 0);
+        continue;
+      }
+      const std::size_t size = content.size();
+      ahead_bytes += size;
+      ahead.emplace_back(
+          parsers.submit([this, &path, slot, kind, &connector, content = std::move(content)] {
+            PreparedFile file = identify(path, kind, connector.name, content);
+            file.slot = slot;
+            parse(file, content);
+            return file;
+          }),
+          size);
+    }
+  };
+
   std::vector<PreparedFile> batch;
   std::int64_t batch_records = 0;
   auto batch_started = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (batch.empty()) batch_started = std::chrono::steady_clock::now();
-    PreparedFile file = prepare(paths[i], kind, connector.name);
-    file.slot = i;
+    read_ahead();
+    PreparedFile file = ahead.front().first.get();
+    ahead_bytes -= ahead.front().second;
+    ahead.pop_front();
+    // Read failures come back without an origin: there is nothing to look up.
+    if (!file.origin.sha256.empty()) check_known(file);
     if (file.ready) {
       batch_records += file.records;
       batch.push_back(std::move(file));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ constexpr const char* kInbox = "in";
 class MemoryFileSystem : public FileSystem {
  public:
   std::map<std::string, std::string> files;
+  std::set<std::string> unreadable;  // read_file fails for these paths
   bool fail_moves = false;
 
   std::vector<std::string> list_files(const std::string& dir) override {
@@ -37,6 +39,7 @@ class MemoryFileSystem : public FileSystem {
     return found;  // std::map keeps them sorted by name
   }
   std::string read_file(const std::string& path) override {
+    if (unreadable.count(path) != 0) throw std::runtime_error(path + ": injected read failure");
     const auto found = files.find(path);
     if (found == files.end()) throw std::runtime_error(path + ": no such file");
     return found->second;
@@ -65,6 +68,17 @@ std::string bank_csv(const std::string& prefix, int count = 1) {
   for (int i = 1; i <= count; ++i) {
     text += prefix + "-" + std::to_string(i) + "," + kAccount + ",2024-09-" +
             (i + 1 < 10 ? "0" : "") + std::to_string(i + 1) + "T10:00:00+08:00,-" +
+            std::to_string(100 + i) + ".00,CNY\n";
+  }
+  return text;
+}
+
+// `count` records of one account all booked on 2024-09-02, references
+// PREFIX-1, PREFIX-2, ...: a file whose parse time grows with `count`.
+std::string bank_csv_of(const std::string& prefix, int count, const std::string& account) {
+  std::string text = "txn_id,account,booked_at,amount,currency\n";
+  for (int i = 1; i <= count; ++i) {
+    text += prefix + "-" + std::to_string(i) + "," + account + ",2024-09-02T10:00:00+08:00,-" +
             std::to_string(100 + i) + ".00,CNY\n";
   }
   return text;
@@ -116,6 +130,13 @@ class IngestPipelineTest : public ::testing::Test {
     ResetGuard done(query);
     EXPECT_TRUE(query.step());
     return query.column_int64(0);
+  }
+  std::vector<std::string> column(const std::string& sql) {
+    std::vector<std::string> values;
+    Statement& query = db_.prepare(sql);
+    ResetGuard done(query);
+    while (query.step()) values.push_back(query.column_text(0));
+    return values;
   }
   std::int64_t stored_refs(const std::string& prefix) {
     Statement& query = db_.prepare("SELECT count(*) FROM bank_records WHERE bank_ref LIKE ?1");
@@ -327,6 +348,108 @@ TEST_F(IngestPipelineTest, IngestFileStoresInPlaceWithoutConnectorState) {
             FileVerdict::Duplicate);
   EXPECT_EQ(count("SELECT count(*) FROM connector_state"), 0);
 }
+
+// The parse-ahead must not change a thing: every test below runs with the
+// files parsed on the calling thread (0), one worker (the default) and
+// three workers, where a small file finishes parsing before a big one
+// submitted earlier.
+class IngestPipelineParseAheadTest : public IngestPipelineTest,
+                                     public ::testing::WithParamInterface<int> {
+ protected:
+  std::vector<FileOutcome> drain_in_batches_of(int files) {
+    IngestBatchLimits limits;
+    limits.max_files = files;
+    limits.parse_threads = GetParam();
+    return drain(limits);
+  }
+};
+
+TEST_P(IngestPipelineParseAheadTest, FilesAreStoredInInboxOrderWhateverTheyTakeToParse) {
+  const std::vector<std::pair<std::string, int>> files = {{"a", 3000}, {"b", 1}, {"c", 2}, {"d", 1},
+                                                          {"e", 400},  {"f", 1}, {"g", 1}};
+  std::vector<std::string> expected_paths;
+  std::vector<std::string> expected_refs;
+  for (const auto& [name, records] : files) {
+    put(name + ".csv", bank_csv_of(name, records, kAccount));
+    expected_paths.push_back("in/" + name + ".csv");
+    for (int i = 1; i <= records; ++i) expected_refs.push_back(name + "-" + std::to_string(i));
+  }
+  const std::vector<FileOutcome> outcomes = drain_in_batches_of(3);
+  ASSERT_EQ(outcomes.size(), files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    EXPECT_EQ(outcomes[i].path, expected_paths[i]);
+    EXPECT_EQ(outcomes[i].verdict, FileVerdict::Accepted) << outcomes[i].path;
+    EXPECT_EQ(outcomes[i].result.added, files[i].second) << outcomes[i].path;
+  }
+  EXPECT_EQ(column("SELECT path FROM ingest_log ORDER BY id"), expected_paths);
+  EXPECT_EQ(column("SELECT bank_ref FROM bank_records ORDER BY id"), expected_refs);
+}
+
+TEST_P(IngestPipelineParseAheadTest, UnreadableAndBadFilesAmongGoodOnesKeepTheirOutcomes) {
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", bank_csv("B", 1));
+  fs_.unreadable.insert("in/b.csv");
+  put("c.csv", "this is not a bank statement\n");
+  put("d.csv", bank_csv("D", 1));
+  put("e.csv", bank_csv("E", 1));
+  const std::vector<FileOutcome> outcomes = drain_in_batches_of(2);
+  ASSERT_EQ(outcomes.size(), 5u);
+  EXPECT_EQ(outcomes[0].verdict, FileVerdict::Accepted);
+  EXPECT_EQ(outcomes[1].verdict, FileVerdict::Failed);
+  EXPECT_NE(outcomes[1].error.find("injected read failure"), std::string::npos);
+  EXPECT_EQ(outcomes[2].verdict, FileVerdict::Rejected);
+  EXPECT_EQ(outcomes[3].verdict, FileVerdict::Accepted);
+  EXPECT_EQ(outcomes[4].verdict, FileVerdict::Accepted);
+  EXPECT_TRUE(archived("a.csv"));
+  EXPECT_TRUE(in_inbox("b.csv"));  // left for the next pass
+  EXPECT_TRUE(quarantined("c.csv"));
+  EXPECT_TRUE(archived("d.csv"));
+  EXPECT_TRUE(archived("e.csv"));
+  // The rejection is logged when the file is reached; a and d wait for
+  // their batch to commit, so they come after it.
+  EXPECT_EQ(column("SELECT path || ' ' || status FROM ingest_log ORDER BY id"),
+            (std::vector<std::string>{"in/c.csv rejected", "in/a.csv accepted", "in/d.csv accepted",
+                                      "in/e.csv accepted"}));
+  EXPECT_EQ(column("SELECT bank_ref FROM bank_records ORDER BY id"),
+            (std::vector<std::string>{"A-1", "A-2", "D-1", "E-1"}));
+  const std::optional<ConnectorState> state = ConnectorStateStore(db_).get("bank-inbox");
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->consecutive_failures, 1);
+  EXPECT_NE(state->last_error.find("injected read failure"), std::string::npos);
+}
+
+TEST_P(IngestPipelineParseAheadTest, AKnownFileIsADuplicateWithNothingOfItsParse) {
+  // An unregistered account: parsing warns about it.
+  put("a.csv", bank_csv_of("A", 2, "9999001"));
+  put("b.csv", bank_csv("B", 1));
+  fs_.fail_moves = true;  // committed, but never archived
+  const std::vector<FileOutcome> first = drain_in_batches_of(2);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].verdict, FileVerdict::Accepted);
+  EXPECT_TRUE(std::any_of(first[0].warnings.begin(), first[0].warnings.end(), [](const Warning& w) {
+    return w.message.find("unregistered account") != std::string::npos;
+  }));
+  const std::optional<ConnectorState> before = ConnectorStateStore(db_).get("bank-inbox");
+  ASSERT_TRUE(before.has_value());
+  EXPECT_EQ(before->records_read, 3);
+
+  fs_.fail_moves = false;
+  now_ = kNow + 60;
+  const std::vector<FileOutcome> again = drain_in_batches_of(2);
+  ASSERT_EQ(again.size(), 2u);
+  for (const FileOutcome& outcome : again) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Duplicate) << outcome.path;
+    EXPECT_TRUE(outcome.warnings.empty()) << outcome.path;
+    EXPECT_EQ(outcome.result.added, 0);
+  }
+  const std::optional<ConnectorState> after = ConnectorStateStore(db_).get("bank-inbox");
+  EXPECT_EQ(after->pages_read, 4);    // a duplicate is a page ...
+  EXPECT_EQ(after->records_read, 3);  // ... of no records
+  EXPECT_EQ(count("SELECT count(*) FROM ingest_log WHERE status = 'duplicate'"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM ingest_warnings"), 1);  // from the first pass only
+}
+
+INSTANTIATE_TEST_SUITE_P(ParseThreads, IngestPipelineParseAheadTest, ::testing::Values(0, 1, 3));
 
 }  // namespace
 }  // namespace sfmon

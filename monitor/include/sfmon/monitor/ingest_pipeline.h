@@ -10,6 +10,12 @@
 // transaction (a file that fails to store is rolled back alone and stays in
 // the inbox), the batch commits with one fsync, and only then are its files
 // moved to the archive. The batch is bounded by IngestBatchLimits.
+//
+// While one batch is stored, the next files are parsed ahead on a worker
+// thread (IngestBatchLimits::parse_threads). Only parsing and normalising
+// run there: the files are read, checked against the store, stored, moved
+// and reported on the calling thread, in inbox order, so record and
+// ingest_log ids and every outcome are what a single thread would give.
 
 #include <chrono>
 #include <cstdint>
@@ -50,8 +56,14 @@ struct FileOutcome {
 // held, and the work a failed commit sends back to the inbox.
 struct IngestBatchLimits {
   int max_files = 256;
-  std::int64_t max_records = 50000;                // bank and fee records parsed
-  std::chrono::milliseconds max_parse_time{2000};  // spent reading and parsing the batch
+  std::int64_t max_records = 50000;  // bank and fee records parsed
+  // Since the batch took its first file (reading and parsing, which may
+  // have run ahead while the previous batch was stored).
+  std::chrono::milliseconds max_parse_time{2000};
+  // Threads that parse files ahead of the storing thread; 0 parses on the
+  // calling thread. At most max_files files (and 64 MiB of their content)
+  // wait parsed or unparsed ahead of the batch being filled.
+  int parse_threads = 1;
 };
 
 class IngestPipeline {
@@ -95,9 +107,17 @@ class IngestPipeline {
     std::optional<std::int64_t> newest_at;  // newest booked / paid time, UTC seconds
   };
 
-  // Reads and parses; a file that cannot be read comes back Failed, a bad
-  // one Rejected, anything else ready for store().
-  PreparedFile prepare(const std::string& path, RecordKind kind, const std::string& source);
+  // A file read: its origin (content hash, fee format) and outcome path.
+  static PreparedFile identify(const std::string& path, RecordKind kind, const std::string& source,
+                               const std::string& content);
+  // Parses and normalises `content`: a bad file comes back Rejected,
+  // anything else ready for store(). Touches neither the store nor the
+  // file system, so it may run on a worker thread.
+  void parse(PreparedFile& file, const std::string& content) const;
+  // Whether the store knows the file's content already; a known file is
+  // ready to be recorded as a duplicate, whatever parse() made of it. False
+  // when the store cannot tell (the file then comes back Failed).
+  bool check_known(PreparedFile& file);
   // Stores a prepared file inside a transaction of its own (a savepoint when
   // the caller has one open), and counts it as a page of `source` in
   // connector_state when `source` is given. Sets the verdict: Accepted,
