@@ -43,7 +43,7 @@ TEST(SmtpChannelTest, MissingPasswordVariableIsAFailureNamingIt) {
   config.name = "mail";
   config.smtp.host = "127.0.0.1";
   config.smtp.port = 9;
-  config.smtp.username = "u";
+  config.smtp.username = "sfmon";
   config.smtp.password_env = "SFMON_TEST_NO_SUCH_PASSWORD";
   const SendResult result = SmtpChannel(config, no_env).send({}, "a@example.org");
   EXPECT_FALSE(result.ok);
