@@ -221,6 +221,24 @@ long long metric_value(const std::string& text, const std::string& name) {
   return std::stoll(text.substr(at + name.size() + 2));
 }
 
+// A daemon's folder in `dir`: the demo registry, an empty bank inbox read
+// every second, the API on `port`, and `notifications` (YAML) at the end of
+// its config. Returns the config's path.
+std::string write_serve_config(const TempDir& dir, Poco::UInt16 port,
+                               const std::string& notifications) {
+  fs::create_directories(dir / "inbox/bank");
+  fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
+  const std::string config = dir / "sfmon.yaml";
+  write_text(config,
+             "database: sfmon.db\n"
+             "registry: schools.yaml\n"
+             "connectors:\n"
+             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
+             "api: {listen: \"127.0.0.1:" +
+                 std::to_string(port) + "\"}\n" + notifications);
+  return config;
+}
+
 TEST(ServeE2E, DroppedFilesReachTheSupervisorByEmailAndWebhook) {
   constexpr const char* kSecretEnv = "SFMON_E2E_SERVE_WEBHOOK_SECRET";
   const std::string secret = "serve-秘密";
@@ -229,30 +247,21 @@ TEST(ServeE2E, DroppedFilesReachTheSupervisorByEmailAndWebhook) {
   SmtpSink smtp(dir / "maildir");
   WebhookReceiver hook({500, 503});  // fails twice, then accepts
   const Poco::UInt16 port = free_port();
-  const std::string config = dir / "sfmon.yaml";
   const std::string inbox = dir / "inbox/bank";
-  fs::create_directories(inbox);
-  fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
-  write_text(config,
-             "database: sfmon.db\n"
-             "registry: schools.yaml\n"
-             "connectors:\n"
-             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
-             "api: {listen: \"127.0.0.1:" +
-                 std::to_string(port) +
-                 "\"}\n"
-                 "notifications:\n"
-                 "  interval: 1s\n"
-                 "  retry: {attempts: 5, backoff: 1s, max_backoff: 2s}\n"
-                 "  channels:\n"
-                 "    - {name: mail, type: smtp, host: 127.0.0.1, port: " +
-                 std::to_string(smtp.port()) +
-                 ", from: sfmon@bureau.example, to: [supervisor@bureau.example]}\n"
-                 "    - {name: hook, type: webhook, url: \"" +
-                 hook.url() + "\", secret_env: " + kSecretEnv +
-                 "}\n"
-                 "  routes:\n"
-                 "    - {levels: [orange, red], districts: [开福区], channels: [mail, hook]}\n");
+  const std::string config = write_serve_config(
+      dir, port,
+      "notifications:\n"
+      "  interval: 1s\n"
+      "  retry: {attempts: 5, backoff: 1s, max_backoff: 2s}\n"
+      "  channels:\n"
+      "    - {name: mail, type: smtp, host: 127.0.0.1, port: " +
+          std::to_string(smtp.port()) +
+          ", from: sfmon@bureau.example, to: [supervisor@bureau.example]}\n"
+          "    - {name: hook, type: webhook, url: \"" +
+          hook.url() + "\", secret_env: " + kSecretEnv +
+          "}\n"
+          "  routes:\n"
+          "    - {levels: [orange, red], districts: [开福区], channels: [mail, hook]}\n");
   const RunResult added =
       run_sfmon({"tokens", "add", "--config", config, "--user", "sue", "--role", "supervisor"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
@@ -360,26 +369,17 @@ TEST(ServeE2E, FailingNotificationPassIsShownInReadyzAndRetried) {
   TempDir dir;
   WebhookReceiver hook({});  // accepts everything
   const Poco::UInt16 port = free_port();
-  const std::string config = dir / "sfmon.yaml";
   const std::string inbox = dir / "inbox/bank";
-  fs::create_directories(inbox);
-  fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
-  write_text(config,
-             "database: sfmon.db\n"
-             "registry: schools.yaml\n"
-             "connectors:\n"
-             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
-             "api: {listen: \"127.0.0.1:" +
-                 std::to_string(port) +
-                 "\"}\n"
-                 "notifications:\n"
-                 "  interval: 1s\n"
-                 "  channels:\n"
-                 "    - {name: hook, type: webhook, url: \"" +
-                 hook.url() +
-                 "\"}\n"
-                 "  routes:\n"
-                 "    - {levels: [blue, yellow, orange, red], channels: [hook]}\n");
+  const std::string config =
+      write_serve_config(dir, port,
+                         "notifications:\n"
+                         "  interval: 1s\n"
+                         "  channels:\n"
+                         "    - {name: hook, type: webhook, url: \"" +
+                             hook.url() +
+                             "\"}\n"
+                             "  routes:\n"
+                             "    - {levels: [blue, yellow, orange, red], channels: [hook]}\n");
   const RunResult added =
       run_sfmon({"tokens", "add", "--config", config, "--user", "sue", "--role", "supervisor"});
   ASSERT_EQ(added.exit_code, 0) << added.err;

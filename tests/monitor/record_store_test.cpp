@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bank_file_fixture.h"
 #include "sfmon/monitor/schema_migrations.h"
 
 namespace sfmon {
@@ -47,16 +48,7 @@ BankRecord bank_record(const std::string& ref, Fen amount, const std::string& wh
 }
 
 BankFile bank_file(std::vector<BankRecord> records, const std::string& account = kSupervised) {
-  BankStatement statement;
-  statement.statement_id = "STMT-1";
-  statement.account = account;
-  statement.currency = "CNY";
-  statement.records = std::move(records);
-  BankFile file;
-  file.format = BankFormat::Camt;
-  file.format_detail = "camt.053.001.02";
-  file.statements.push_back(std::move(statement));
-  return file;
+  return testing::camt_file(std::move(records), account);
 }
 
 FeeRecord fee_record(const std::string& fee_id, Fen amount, const std::string& when) {
