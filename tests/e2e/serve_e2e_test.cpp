@@ -221,6 +221,14 @@ long long metric_value(const std::string& text, const std::string& name) {
   return std::stoll(text.substr(at + name.size() + 2));
 }
 
+// A bearer token of user "sue", a supervisor, in the store of `config`.
+std::string add_supervisor_token(const std::string& config) {
+  const RunResult added =
+      run_sfmon({"tokens", "add", "--config", config, "--user", "sue", "--role", "supervisor"});
+  EXPECT_EQ(added.exit_code, 0) << added.err;
+  return added.out.substr(0, added.out.find('\n'));
+}
+
 // A daemon's folder in `dir`: the demo registry, an empty bank inbox read
 // every second, the API on `port`, and `notifications` (YAML) at the end of
 // its config. Returns the config's path.
@@ -262,10 +270,8 @@ TEST(ServeE2E, DroppedFilesReachTheSupervisorByEmailAndWebhook) {
           "}\n"
           "  routes:\n"
           "    - {levels: [orange, red], districts: [开福区], channels: [mail, hook]}\n");
-  const RunResult added =
-      run_sfmon({"tokens", "add", "--config", config, "--user", "sue", "--role", "supervisor"});
-  ASSERT_EQ(added.exit_code, 0) << added.err;
-  const std::string token = added.out.substr(0, added.out.find('\n'));
+  const std::string token = add_supervisor_token(config);
+  ASSERT_EQ(token.size(), 64u);
 
   const std::string log = dir / "serve.log";
   auto daemon = start_sfmon({"serve", "--config", config}, log);
@@ -380,10 +386,8 @@ TEST(ServeE2E, FailingNotificationPassIsShownInReadyzAndRetried) {
                              "\"}\n"
                              "  routes:\n"
                              "    - {levels: [blue, yellow, orange, red], channels: [hook]}\n");
-  const RunResult added =
-      run_sfmon({"tokens", "add", "--config", config, "--user", "sue", "--role", "supervisor"});
-  ASSERT_EQ(added.exit_code, 0) << added.err;
-  const std::string token = added.out.substr(0, added.out.find('\n'));
+  const std::string token = add_supervisor_token(config);
+  ASSERT_EQ(token.size(), 64u);
 
   const std::string log = dir / "serve.log";
   auto daemon = start_sfmon({"serve", "--config", config}, log);
