@@ -1,7 +1,7 @@
 // RuleRunner over many schools: run_pending commits schools in batches and
-// must still store every school's alerts and clear every mark; a replay of a
-// file store judges schools on two threads and must give exactly what one
-// thread gives (the live run over the same records).
+// must still store every school's alerts and clear every mark. With a file
+// store both run_pending and replays judge schools on two threads and must
+// write in school order; a replay must give exactly what the live run gave.
 
 #include <gtest/gtest.h>
 
@@ -143,6 +143,25 @@ TEST_F(RuleRunnerManySchoolsTest, EverySchoolOfEveryBatchIsStoredAndUnmarked) {
   EXPECT_EQ(schools.size(), static_cast<std::size_t>(kSchools));
   // Nothing left to do: a second run evaluates nobody.
   EXPECT_EQ(runner().run_pending().schools, 0);
+}
+
+TEST_F(RuleRunnerManySchoolsTest, LiveRunOnTwoThreadsWritesInSchoolOrderAndDropsUnknownMarks) {
+  // A mark of a school the registry does not hold (yet) is cleared without
+  // judging, wherever it falls among the schools the two threads take.
+  EvaluationQueue(*db_).mark("CS-1019X", ChangedSpan{kNow, kNow});
+  const RunSummary summary = runner().run_pending();
+  EXPECT_EQ(summary.schools, kSchools);
+  Statement marks = db_->prepare_uncached("SELECT count(*) FROM evaluation_queue");
+  ASSERT_TRUE(marks.step());
+  EXPECT_EQ(marks.column_int64(0), 0);
+  std::vector<std::string> written;
+  Statement order = db_->prepare_uncached(
+      "SELECT school_id FROM alerts WHERE result_set = 'live' AND rule_id = 'FUND-LARGE' "
+      "ORDER BY id");
+  while (order.step()) written.push_back(order.column_text(0));
+  std::vector<std::string> expected;
+  for (int i = 0; i < kSchools; ++i) expected.push_back(school_id(i));
+  EXPECT_EQ(written, expected);
 }
 
 TEST_F(RuleRunnerManySchoolsTest, ReplayOnTwoThreadsGivesWhatTheLiveRunGave) {

@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,14 @@ class EvaluationQueue {
   SqliteDb& db_;
 };
 
+// The firings of a school that a change of its records can affect, and per
+// rule the span of event time they were judged over (rules that cannot
+// change are left out).
+struct ChangeEvaluation {
+  std::vector<rules::Firing> firings;
+  std::vector<RuleSpan> spans;
+};
+
 struct RunSummary {
   int schools = 0;
   int firings = 0;
@@ -74,19 +83,26 @@ struct RunSummary {
   std::map<std::string, int> firings_per_rule;
 };
 
+class ChangeEvaluator;
+
 class RuleRunner {
  public:
   // Everything borrowed must outlive the runner.
   RuleRunner(SqliteDb& db, const rules::CompiledPack& pack, const Registry& registry,
              const std::vector<rules::ListedParty>& listed, const Zone& zone);
+  ~RuleRunner();
+  RuleRunner(const RuleRunner&) = delete;
+  RuleRunner& operator=(const RuleRunner&) = delete;
 
   // Evaluates every school with pending marks; alerts go to the live set.
+  // Schools are judged as evaluate() does, on two threads with a file store
+  // (a second, read-only use of a connection of its own); alerts are written
+  // on this one, in school order.
   RunSummary run_pending();
 
   // Evaluates `school_ids` (all registered schools when empty) over the
   // local days [from, to] into `result_set`, leaving the queue alone (replay).
-  // With a file store, schools are judged on two threads (a second,
-  // read-only use of a connection of its own); writes stay on this one.
+  // Judged on two threads and written in order, as run_pending.
   RunSummary run_range(const std::vector<std::string>& school_ids, std::int64_t from,
                        std::int64_t to, const std::string& result_set);
 
@@ -94,41 +110,21 @@ class RuleRunner {
   // (what replays load around their period).
   std::int64_t horizon() const { return horizon_; }
 
-  // The firings of `school` that records changed in `span` can affect, and
-  // per rule the span of event time they were judged over (rules that
-  // cannot change are left out). Reads the store; writes nothing. Reuses the
-  // runner's record and fact buffers: one school at a time per runner.
-  struct Evaluation {
-    std::vector<rules::Firing> firings;
-    std::vector<RuleSpan> spans;
-  };
+  // The firings of `school` that records changed in `span` can affect (see
+  // ChangeEvaluation). Reads the store; writes nothing. Reuses the runner's
+  // record and fact buffers: one school at a time per runner.
+  using Evaluation = ChangeEvaluation;
   Evaluation evaluate(const School& school, const ChangedSpan& span);
 
  private:
-  // Replaces inputs.balances with the school's closing balances of the local
-  // days around [from, to] (UTC seconds) and each account's latest before
-  // them, all that facts of that span read (incremental evaluation).
-  void load_balances_near(const School& school, std::int64_t from, std::int64_t to,
-                          rules::FactInputs& inputs);
-  bool has_reversal_since(const School& school, std::int64_t from);
-  struct Enrolment;
-  // Adds the enrolment of the students of `fees` not in `enrolment` yet, and
-  // the span of their records that inherit an enrolment `span` moved.
-  void load_enrolment(const School& school, const ChangedSpan& span,
-                      const std::vector<FeeRecord>& fees, Enrolment& enrolment);
-  std::int64_t next_closing_after(const School& school, std::int64_t time);
-  std::int64_t last_closing_before(const School& school, std::int64_t time);
-
   SqliteDb& db_;
   const rules::CompiledPack& pack_;
   const Registry& registry_;
   const std::vector<rules::ListedParty>& listed_;
   Zone zone_;
   std::int64_t horizon_ = 0;
-  // evaluate()'s records and facts, kept between schools so that their
-  // storage is reused.
-  rules::FactInputs inputs_;
-  rules::SchoolFacts facts_;
+  // evaluate()'s, made when first used.
+  std::unique_ptr<ChangeEvaluator> evaluator_;
 };
 
 }  // namespace sfmon

@@ -1,0 +1,329 @@
+#include "change_evaluator.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "record_loader.h"
+#include "sfmon/model/name_normaliser.h"
+
+namespace sfmon {
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+// Margin around every span for local-day rounding: a record changes the
+// balance fact at the end of its local day and the tumbling day it falls in.
+constexpr std::int64_t kDayMargin = 2 * kDay;
+// "Since forever" / "for ever after": far enough out that adding or
+// subtracting spans cannot overflow.
+constexpr std::int64_t kEarliest = -(std::int64_t{1} << 52);
+constexpr std::int64_t kLatest = std::int64_t{1} << 52;
+
+std::int64_t floor_days(std::int64_t seconds) {
+  return seconds >= 0 ? seconds / kDay : -((-seconds + kDay - 1) / kDay);
+}
+
+std::int64_t bounded(std::int64_t time) {
+  return std::clamp(time, kEarliest, kLatest);
+}
+
+}  // namespace
+
+ChangeEvaluator::ChangeEvaluator(SqliteDb& db, const rules::CompiledPack& pack,
+                                 const std::vector<rules::ListedParty>& listed, const Zone& zone,
+                                 std::int64_t horizon)
+    : db_(db), pack_(pack), listed_(listed), zone_(zone), horizon_(horizon) {}
+
+struct ChangeEvaluator::Enrolment {
+  // Student → earliest enrolled_at of any of their records, for the students
+  // looked up (those with no enrolment anywhere are left out).
+  std::map<std::string, Date> earliest;
+  std::set<std::string> looked_up;
+  // Records that take their enrolment from other records and whose students'
+  // earliest enrolment the changed records may have moved: a span to re-judge.
+  std::optional<ChangedSpan> inheritors;
+};
+
+ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSpan& span) {
+  ChangedSpan changed{bounded(span.from), bounded(span.to)};
+  // A reversal can cancel an entry of any earlier time, and an entry can
+  // become the match of any later reversal: with one in play, the whole
+  // history is judged again.
+  if (has_reversal_since(school, changed.from)) changed = {kEarliest, kLatest};
+
+  // The facts of the changed span first, to see which rules they take part in.
+  std::int64_t loaded_from = bounded(changed.from - kDayMargin);
+  std::int64_t loaded_to = bounded(changed.to + 2 * kDayMargin);
+  // The evaluator's records and facts, reused from school to school: the
+  // vectors and their strings are allocated (and their pages faulted in)
+  // once per run. Balances are loaded below.
+  rules::FactInputs& inputs = inputs_;
+  reload_school_records(db_, school, loaded_from, loaded_to, kLoadBank | kLoadFees, inputs);
+  // Enrolment dates come from other records: wanted when a loaded record has
+  // none of its own, or a changed one gives one (it may be the student's
+  // earliest, which their other records inherit).
+  const auto wants_enrolment = [&](const rules::FactInputs& loaded) {
+    return std::any_of(loaded.fees.begin(), loaded.fees.end(), [&](const FeeRecord& fee) {
+      if (fee.student_id.empty()) return false;
+      const std::int64_t paid = fee.paid_at.utc_seconds;
+      return !fee.enrolled_at || (paid >= changed.from && paid <= changed.to);
+    });
+  };
+  // Every record of the changed span is loaded, so its students are looked
+  // up now, and with them every student whose enrolment the change can move.
+  std::optional<Enrolment> enrolment;
+  if (wants_enrolment(inputs)) {
+    enrolment.emplace();
+    load_enrolment(school, changed, inputs.fees, *enrolment);
+    if (enrolment->inheritors &&
+        (enrolment->inheritors->from < changed.from || enrolment->inheritors->to > changed.to)) {
+      // Records far from the change inherit the student's new enrolment:
+      // judge them too, from the start.
+      return evaluate(school, ChangedSpan{std::min(changed.from, enrolment->inheritors->from),
+                                          std::max(changed.to, enrolment->inheritors->to)});
+    }
+    inputs.enrolment = enrolment->earliest;
+  }
+  load_balances_near(school, loaded_from, loaded_to, inputs);
+  const rules::TimeRange changed_facts{changed.from, bounded(changed.to + kDayMargin)};
+  rules::SchoolFacts& facts = facts_;
+  rules::build_school_facts(school, inputs, listed_, zone_, facts);
+  const std::vector<bool> taking_part = rules::rules_taking_part(pack_, facts, changed_facts);
+
+  bool any_reads_closing = false;
+  for (const rules::CompiledRule& rule : pack_.rules) {
+    any_reads_closing = any_reads_closing || (rule.enabled && rule.reads_closing_balance);
+  }
+  // Changed closing balances hold until the next known one.
+  const std::int64_t closing_changed_to =
+      any_reads_closing ? std::max(changed.to, next_closing_after(school, changed.to)) : changed.to;
+
+  ChangeEvaluation evaluation;
+  std::vector<rules::TimeRange> ranges(pack_.rules.size(), rules::TimeRange{1, 0});
+  // What the judged rules need loaded, per kind of record: bank records feed
+  // bank and balance facts; fee records only fee facts (their one input from
+  // other times, the enrolment date, is loaded whole above).
+  rules::TimeRange need_bank{loaded_from, loaded_to};
+  rules::TimeRange need_fees{loaded_from, loaded_to};
+  bool closing_rule_judged = false;
+  for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
+    const rules::CompiledRule& rule = pack_.rules[i];
+    if (!rule.enabled || rule.sources == 0) {
+      // A rule switched off withdraws its firings around the change, as
+      // every rule's did before spans were per rule.
+      evaluation.spans.push_back(
+          RuleSpan{rule.id, bounded(changed.from - horizon_), bounded(changed.to + horizon_)});
+      continue;
+    }
+    if (!taking_part[i] && !rule.reads_closing_balance) continue;
+    const rules::RuleReach reach = rules::rule_reach(rule);
+    const std::int64_t changed_to = rule.reads_closing_balance ? closing_changed_to : changed.to;
+    rules::TimeRange judged{bounded(changed.from - reach.after - kDayMargin),
+                            bounded(changed_to + reach.before + kDayMargin)};
+    ranges[i] = judged;
+    evaluation.spans.push_back(RuleSpan{rule.id, judged.from, judged.to});
+    const rules::TimeRange need{bounded(judged.from - reach.before - kDayMargin),
+                                bounded(judged.to + reach.after + kDayMargin)};
+    for (auto [mask, kind] : {std::pair{rules::kBankFacts | rules::kBalanceFacts, &need_bank},
+                              std::pair{unsigned{rules::kFeeFacts}, &need_fees}}) {
+      if ((rule.sources & mask) == 0) continue;
+      kind->from = std::min(kind->from, need.from);
+      kind->to = std::max(kind->to, need.to);
+    }
+    closing_rule_judged = closing_rule_judged || rule.reads_closing_balance;
+  }
+  if (std::all_of(ranges.begin(), ranges.end(),
+                  [](const rules::TimeRange& range) { return range.from > range.to; })) {
+    return evaluation;
+  }
+  // closing_balance() may fall back to the latest earlier known balance.
+  if (closing_rule_judged) {
+    need_bank.from = std::min(need_bank.from, last_closing_before(school, need_bank.from));
+  }
+
+  bool loaded_more = false;
+  for (const auto& [need, load] :
+       {std::pair{need_bank, kLoadBank}, std::pair{need_fees, kLoadFees}}) {
+    if (need.from < loaded_from)
+      load_school_records(db_, school, need.from, loaded_from - 1, load, inputs);
+    if (need.to > loaded_to) load_school_records(db_, school, loaded_to + 1, need.to, load, inputs);
+    loaded_more = loaded_more || need.from < loaded_from || need.to > loaded_to;
+  }
+  if (loaded_more) {
+    // The students of the records loaded now (none of them paid in the
+    // changed span, so they add no inheritors).
+    if (!enrolment && wants_enrolment(inputs)) enrolment.emplace();
+    if (enrolment) {
+      load_enrolment(school, changed, inputs.fees, *enrolment);
+      inputs.enrolment = std::move(enrolment->earliest);
+    }
+    load_balances_near(school, std::min(need_bank.from, loaded_from),
+                       std::max(need_bank.to, loaded_to), inputs);
+    rules::build_school_facts(school, inputs, listed_, zone_, facts);
+  }
+  evaluation.firings = rules::evaluate_school(pack_, facts, ranges);
+  return evaluation;
+}
+
+bool ChangeEvaluator::has_reversal_since(const School& school, std::int64_t from) {
+  Statement& query = db_.prepare(
+      "SELECT 1 FROM bank_records b JOIN accounts a ON a.number = b.account "
+      "WHERE a.school_id = ?1 AND b.booked_at_utc >= ?2 AND b.reversal = 1 "
+      "AND b.status = 'booked' LIMIT 1");
+  ResetGuard guard(query);
+  query.bind_text(1, school.id).bind_int64(2, from);
+  return query.step();
+}
+
+void ChangeEvaluator::load_enrolment(const School& school, const ChangedSpan& span,
+                                     const std::vector<FeeRecord>& fees, Enrolment& enrolment) {
+  // Per student of `fees` not looked up yet: the earliest enrolment of all
+  // their records, of the changed ones and of the others, and when the
+  // records without one of their own were paid. One index seek each
+  // (fee_records_by_student), instead of grouping all the school's students.
+  Statement& query = db_.prepare(
+      "SELECT min(enrolled_at), "
+      "min(CASE WHEN paid_at_utc BETWEEN ?3 AND ?4 THEN enrolled_at END), "
+      "min(CASE WHEN paid_at_utc NOT BETWEEN ?3 AND ?4 THEN enrolled_at END), "
+      "min(CASE WHEN enrolled_at IS NULL THEN paid_at_utc END), "
+      "max(CASE WHEN enrolled_at IS NULL THEN paid_at_utc END) "
+      "FROM fee_records WHERE school_id = ?1 AND student_id = ?2");
+  for (const FeeRecord& fee : fees) {
+    if (fee.student_id.empty() || !enrolment.looked_up.insert(fee.student_id).second) continue;
+    ResetGuard guard(query);
+    query.bind_text(1, school.id)
+        .bind_text(2, fee.student_id)
+        .bind_int64(3, span.from)
+        .bind_int64(4, span.to);
+    if (!query.step()) continue;
+    const auto earliest = query.column_text_or_null(0);
+    if (!earliest) continue;
+    if (const auto date = parse_iso_date(*earliest)) {
+      enrolment.earliest.emplace(fee.student_id, *date);
+    }
+    const auto changed = query.column_text_or_null(1);
+    const auto others = query.column_text_or_null(2);
+    const auto inheritors_from = query.column_int64_or_null(3);
+    // The changed records moved this student's enrolment earlier (or gave
+    // the first one): records that inherit it are judged again.
+    if (changed && (!others || *changed < *others) && inheritors_from) {
+      const std::int64_t inheritors_to = query.column_int64(4);
+      if (!enrolment.inheritors)
+        enrolment.inheritors = ChangedSpan{*inheritors_from, inheritors_to};
+      enrolment.inheritors->from = std::min(enrolment.inheritors->from, *inheritors_from);
+      enrolment.inheritors->to = std::max(enrolment.inheritors->to, inheritors_to);
+    }
+  }
+}
+
+namespace {
+
+std::vector<std::string> supervised_accounts(const School& school) {
+  std::vector<std::string> numbers;
+  for (const SchoolAccount& account : school.accounts) {
+    if (account.role == AccountRole::Supervised)
+      numbers.push_back(normalise_account(account.number));
+  }
+  return numbers;
+}
+
+}  // namespace
+
+std::int64_t ChangeEvaluator::next_closing_after(const School& school, std::int64_t time) {
+  // Each supervised account's next known closing balance (a statement's, or
+  // an entry's balance_after); the latest of them, or for ever when one has none.
+  Statement& entry = db_.prepare(
+      "SELECT booked_at_utc FROM bank_records WHERE account = ?1 AND booked_at_utc > ?2 "
+      "AND balance_after_fen IS NOT NULL AND status = 'booked' ORDER BY booked_at_utc LIMIT 1");
+  Statement& statement = db_.prepare(
+      "SELECT min(date) FROM balances WHERE account = ?1 AND type = 'closing' AND date > ?2");
+  const std::string day = Instant{time, zone_.offset_minutes, false}.local_date(zone_).to_string();
+  std::int64_t latest = time;
+  for (const std::string& account : supervised_accounts(school)) {
+    std::optional<std::int64_t> next;
+    {
+      ResetGuard guard(entry);
+      entry.bind_text(1, account).bind_int64(2, time);
+      if (entry.step()) next = entry.column_int64(0);
+    }
+    {
+      ResetGuard guard(statement);
+      statement.bind_text(1, account).bind_text(2, day);
+      if (statement.step()) {
+        if (const auto date_text = statement.column_text_or_null(0)) {
+          if (const auto date = parse_iso_date(*date_text)) {
+            const std::int64_t end_of_day =
+                instant_from_date(Date::from_days_since_epoch(date->days_since_epoch() + 1), zone_)
+                    .utc_seconds -
+                1;
+            next = next ? std::min(*next, end_of_day) : end_of_day;
+          }
+        }
+      }
+    }
+    if (!next) return kLatest;
+    latest = std::max(latest, *next);
+  }
+  return latest;
+}
+
+std::int64_t ChangeEvaluator::last_closing_before(const School& school, std::int64_t time) {
+  // The start of the local day of each supervised account's last entry with
+  // a balance before `time` (statement balances are always loaded).
+  Statement& entry = db_.prepare(
+      "SELECT booked_at_utc FROM bank_records WHERE account = ?1 AND booked_at_utc < ?2 "
+      "AND balance_after_fen IS NOT NULL AND status = 'booked' ORDER BY booked_at_utc DESC LIMIT "
+      "1");
+  std::int64_t earliest = time;
+  for (const std::string& account : supervised_accounts(school)) {
+    ResetGuard guard(entry);
+    entry.bind_text(1, account).bind_int64(2, time);
+    if (!entry.step()) continue;
+    const Date day = Instant{entry.column_int64(0), zone_.offset_minutes, false}.local_date(zone_);
+    earliest = std::min(earliest, instant_from_date(day, zone_).utc_seconds);
+  }
+  return earliest;
+}
+
+void ChangeEvaluator::load_balances_near(const School& school, std::int64_t from, std::int64_t to,
+                                         rules::FactInputs& inputs) {
+  // A day more on each side: local days, and the day a balance fact ends.
+  // Dates compare as ISO text, so they stay within the years 0001 to 9999.
+  constexpr std::int64_t kFirstDay = -719162;  // 0001-01-01
+  constexpr std::int64_t kLastDay = 2932896;   // 9999-12-31
+  const auto day = [&](std::int64_t time, std::int64_t shift) {
+    const std::int64_t days = floor_days(time + zone_.offset_minutes * std::int64_t{60}) + shift;
+    return Date::from_days_since_epoch(std::clamp(days, kFirstDay, kLastDay)).to_string();
+  };
+  const std::string first = day(from, -1);
+  const std::string last = day(to, 1);
+  inputs.balances.clear();
+  Statement& within = db_.prepare(
+      "SELECT b.account, b.date, b.amount_fen FROM balances b JOIN accounts a "
+      "ON a.number = b.account WHERE a.school_id = ?1 AND b.type = 'closing' "
+      "AND b.date BETWEEN ?2 AND ?3");
+  within.bind_text(1, school.id).bind_text(2, first).bind_text(3, last);
+  while (within.step()) {
+    if (const auto date = parse_iso_date(within.column_text(1))) {
+      inputs.balances.push_back(
+          rules::StoredBalance{within.column_text(0), *date, within.column_int64(2)});
+    }
+  }
+  // closing_balance() falls back to the latest earlier balance of each account.
+  Statement& before = db_.prepare(
+      "SELECT date, amount_fen FROM balances WHERE account = ?1 AND type = 'closing' "
+      "AND date < ?2 ORDER BY date DESC LIMIT 1");
+  for (const SchoolAccount& account : school.accounts) {
+    const std::string number = normalise_account(account.number);
+    ResetGuard guard(before);
+    before.bind_text(1, number).bind_text(2, first);
+    if (!before.step()) continue;
+    if (const auto date = parse_iso_date(before.column_text(0))) {
+      inputs.balances.push_back(rules::StoredBalance{number, *date, before.column_int64(1)});
+    }
+  }
+}
+
+}  // namespace sfmon

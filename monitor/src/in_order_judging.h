@@ -1,0 +1,86 @@
+#pragma once
+// Judges a list of schools on two threads and hands every result to one
+// writer in list order, so that what is written (and the ids it gets) does
+// not depend on the threads' timing.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <future>
+#include <optional>
+#include <stop_token>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "sfmon/monitor/sqlite_db.h"
+
+namespace sfmon {
+
+// Both threads take the next school not yet taken; the calling thread writes
+// every result in order (write(i, result)), judging further schools while it
+// waits for the next one in order, so neither thread idles while the other
+// has work. A judge is made per thread by make_judge(SqliteDb&): the calling
+// thread's on `db`, the second thread's on a connection of its own to the
+// same file, opened when it first has work. A judge is called as judge(i)
+// for the schools its thread takes and may keep buffers between them.
+// Judging must only read the store (the writer commits as it goes; records
+// are not changed meanwhile). A judge's failure is rethrown to the caller
+// when its turn to be written comes; the second thread stops after the
+// school it is on.
+//
+// An in-memory store (or a "file:" URI, which may name one) cannot be seen
+// from a second connection: there, and for one school, every school is
+// judged on the calling thread.
+template <typename MakeJudge, typename Write>
+void judge_in_order(SqliteDb& db, std::size_t count, MakeJudge make_judge, Write write) {
+  using Judge = std::invoke_result_t<MakeJudge&, SqliteDb&>;
+  using Result = std::invoke_result_t<Judge&, std::size_t>;
+  std::vector<std::promise<Result>> promised(count);
+  std::vector<std::future<Result>> judged;
+  judged.reserve(count);
+  for (auto& promise : promised) judged.push_back(promise.get_future());
+  std::atomic<std::size_t> next{0};
+  // Judges the next school not yet taken, if any, with the judge judge_of()
+  // gives; the result or failure goes to the school's promise, to be rethrown
+  // in order by the writer (a second connection that cannot be opened too).
+  const auto judge_next = [&](const auto& judge_of) {
+    const std::size_t i = next.fetch_add(1);
+    if (i >= count) return false;
+    try {
+      promised[i].set_value(judge_of()(i));
+    } catch (...) {  // not handled here: handed to the writer, which rethrows it
+      promised[i].set_exception(std::current_exception());
+    }
+    return true;
+  };
+  // Declared after the promises, so it is joined before they go.
+  std::jthread worker;
+  const bool own_file =
+      !db.path().empty() && db.path() != ":memory:" && db.path().rfind("file:", 0) != 0;
+  if (own_file && count > 1) {
+    worker = std::jthread([&](const std::stop_token& stop) {
+      std::optional<SqliteDb> own;
+      std::optional<Judge> judge;
+      const auto own_judge = [&]() -> Judge& {
+        if (!own) own.emplace(db.path());
+        if (!judge) judge.emplace(make_judge(*own));
+        return *judge;
+      };
+      while (!stop.stop_requested() && judge_next(own_judge)) {
+      }
+    });
+  }
+  Judge judge = make_judge(db);
+  const auto writer_judge = [&]() -> Judge& { return judge; };
+  for (std::size_t i = 0; i < count; ++i) {
+    while (judged[i].wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
+           judge_next(writer_judge)) {
+    }
+    write(i, judged[i].get());
+  }
+}
+
+}  // namespace sfmon
