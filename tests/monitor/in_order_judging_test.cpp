@@ -1,0 +1,125 @@
+// judge_in_order: results reach the writer in list order whichever thread
+// judged them, each thread judges with a judge of its own (on its own
+// connection for the second one), and a failure is rethrown when its turn
+// comes, after every earlier result was written.
+
+#include "../../monitor/src/in_order_judging.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sfmon/monitor/sqlite_db.h"
+
+namespace sfmon {
+namespace {
+
+class InOrderJudgingTest : public ::testing::Test {
+ protected:
+  InOrderJudgingTest()
+      : path_(std::filesystem::temp_directory_path() /
+              ("sfmon-in-order-" +
+               std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")) {
+    std::filesystem::remove(path_);
+    db_ = std::make_unique<SqliteDb>(path_.string());
+    db_->exec("CREATE TABLE t(x INTEGER)");
+  }
+  ~InOrderJudgingTest() override {
+    db_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path_.string() + suffix);
+    }
+  }
+
+  std::filesystem::path path_;
+  std::unique_ptr<SqliteDb> db_;
+};
+
+// A judge that reads through the connection it was made on, so that a judge
+// used on the wrong thread's connection would show.
+struct RecordingJudge {
+  SqliteDb* db;
+  std::thread::id made_on;
+  int operator()(std::size_t i) const {
+    EXPECT_EQ(std::this_thread::get_id(), made_on);
+    Statement& one = db->prepare("SELECT ?1 * ?1");
+    ResetGuard guard(one);
+    one.bind_int64(1, static_cast<std::int64_t>(i));
+    EXPECT_TRUE(one.step());
+    return static_cast<int>(one.column_int64(0));
+  }
+};
+
+TEST_F(InOrderJudgingTest, WritesEveryResultInOrderWithOneJudgePerThreadAndConnection) {
+  constexpr std::size_t kCount = 400;
+  std::set<const SqliteDb*> connections;
+  std::mutex made;
+  const auto make_judge = [&](SqliteDb& db) {
+    const std::lock_guard lock(made);
+    connections.insert(&db);
+    return RecordingJudge{&db, std::this_thread::get_id()};
+  };
+  std::vector<int> written;
+  judge_in_order(*db_, kCount, make_judge, [&](std::size_t i, int square) {
+    EXPECT_EQ(i, written.size());
+    written.push_back(square);
+  });
+  ASSERT_EQ(written.size(), kCount);
+  for (std::size_t i = 0; i < kCount; ++i) EXPECT_EQ(written[i], static_cast<int>(i * i));
+  // The writer's judge on the given connection, the second thread's (if it
+  // got any work before the writer finished) on one of its own.
+  EXPECT_TRUE(connections.count(db_.get()) == 1);
+  EXPECT_LE(connections.size(), 2U);
+}
+
+TEST_F(InOrderJudgingTest, AFailureIsRethrownInItsTurnAfterTheEarlierResultsAreWritten) {
+  const auto make_judge = [](SqliteDb&) {
+    return [](std::size_t i) {
+      if (i == 7) throw std::runtime_error("school 7 cannot be read");
+      return static_cast<int>(i);
+    };
+  };
+  std::vector<int> written;
+  try {
+    judge_in_order(*db_, 50, make_judge, [&](std::size_t, int value) { written.push_back(value); });
+    FAIL() << "the failure of school 7 was not rethrown";
+  } catch (const std::runtime_error& error) {
+    EXPECT_STREQ(error.what(), "school 7 cannot be read");
+  }
+  EXPECT_EQ(written, (std::vector<int>{0, 1, 2, 3, 4, 5, 6}));
+}
+
+TEST_F(InOrderJudgingTest, AnInMemoryStoreIsJudgedOnTheCallingThreadOnly) {
+  SqliteDb memory(":memory:");
+  std::atomic<int> judges{0};
+  const auto make_judge = [&](SqliteDb& db) {
+    ++judges;
+    EXPECT_EQ(&db, &memory);
+    return RecordingJudge{&db, std::this_thread::get_id()};
+  };
+  int count = 0;
+  judge_in_order(memory, 30, make_judge, [&](std::size_t, int) { ++count; });
+  EXPECT_EQ(count, 30);
+  EXPECT_EQ(judges.load(), 1);
+}
+
+TEST_F(InOrderJudgingTest, NothingToJudgeWritesNothing) {
+  int count = 0;
+  judge_in_order(
+      *db_, 0, [](SqliteDb&) { return [](std::size_t) { return 0; }; },
+      [&](std::size_t, int) { ++count; });
+  EXPECT_EQ(count, 0);
+}
+
+}  // namespace
+}  // namespace sfmon
