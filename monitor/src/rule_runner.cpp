@@ -104,6 +104,7 @@ RunSummary RuleRunner::run_pending() {
   AlertStore alerts(db_);
   const std::map<std::string, ChangedSpan> pending = queue.pending();
   std::vector<std::pair<const std::string*, const ChangedSpan*>> marks;
+  marks.reserve(pending.size());
   for (const auto& [school_id, span] : pending) marks.emplace_back(&school_id, &span);
   // Schools are judged on two threads and written here in school order.
   const auto make_judge = [&](SqliteDb& db) {

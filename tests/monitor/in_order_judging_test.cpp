@@ -1,7 +1,8 @@
 // judge_in_order: results reach the writer in list order whichever thread
 // judged them, each thread judges with a judge of its own (on its own
-// connection for the second one), and a failure is rethrown when its turn
-// comes, after every earlier result was written.
+// connection for the second one), a failure is rethrown when its turn comes,
+// after every earlier result was written, and both connections judge with a
+// small page cache.
 
 #include "../../monitor/src/in_order_judging.h"
 
@@ -111,6 +112,29 @@ TEST_F(InOrderJudgingTest, AnInMemoryStoreIsJudgedOnTheCallingThreadOnly) {
   judge_in_order(memory, 30, make_judge, [&](std::size_t, int) { ++count; });
   EXPECT_EQ(count, 30);
   EXPECT_EQ(judges.load(), 1);
+}
+
+std::int64_t cache_size(SqliteDb& db) {
+  Statement size = db.prepare_uncached("PRAGMA cache_size");
+  EXPECT_TRUE(size.step());
+  return size.column_int64(0);
+}
+
+TEST_F(InOrderJudgingTest, JudgingUsesSmallPageCachesAndGivesTheConnectionItsOwnBack) {
+  const std::int64_t before = cache_size(*db_);
+  ASSERT_NE(before, -kJudgingCacheKib);
+  std::mutex seen_lock;
+  std::set<std::int64_t> seen;
+  const auto make_judge = [&](SqliteDb& db) {
+    return [&](std::size_t) {
+      const std::lock_guard lock(seen_lock);
+      seen.insert(cache_size(db));
+      return 0;
+    };
+  };
+  judge_in_order(*db_, 100, make_judge, [](std::size_t, int) {});
+  EXPECT_EQ(seen, std::set<std::int64_t>{-kJudgingCacheKib});
+  EXPECT_EQ(cache_size(*db_), before);
 }
 
 TEST_F(InOrderJudgingTest, NothingToJudgeWritesNothing) {
