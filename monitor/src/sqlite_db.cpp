@@ -159,6 +159,14 @@ Statement& Statement::bind_text(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_text_borrowed(int index, std::string_view value) {
+  // A null data pointer would bind NULL instead of ''.
+  const char* bytes = value.data() != nullptr ? value.data() : "";
+  check_bind(sqlite3_bind_text64(stmt_, index, bytes, value.size(), SQLITE_STATIC, SQLITE_UTF8),
+             index);
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   check_bind(sqlite3_bind_null(stmt_, index), index);
   return *this;

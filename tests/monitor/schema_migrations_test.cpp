@@ -1,10 +1,13 @@
 #include "sfmon/monitor/schema_migrations.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "sfmon/monitor/record_store.h"
 
@@ -70,6 +73,62 @@ INSERT INTO fee_records (school_id, fee_id, student_id, paid_at_utc, paid_at_off
           '2024-09-01', '2025-01-31', NULL, '43050180123400000001', '', NULL, 'fees.csv',
           'line 2', 1);
 )sql";
+
+// The writes of the tables whose CHECKs version 8 rewrote.
+constexpr const char* kCheckedWrites[] = {
+    "INSERT INTO bank_records (cp_class) VALUES (?1)",
+    "UPDATE bank_records SET cp_class = ?1 WHERE id = ?2",
+    "INSERT INTO ingest_log (status) VALUES (?1)",
+    "INSERT INTO alerts (level, status) VALUES (?1, ?2)",
+    "UPDATE alerts SET level = ?1, status = ?2 WHERE id = ?3",
+    "INSERT INTO alert_evidence (record_kind) VALUES (?1)",
+    "INSERT INTO alert_evidence_refs (kind) VALUES (?1)",
+};
+
+// True when running `sql` builds a temporary B-tree: what an IN list of
+// three or more constants in a CHECK costs on every row written.
+bool builds_ephemeral_table(SqliteDb& db, const std::string& sql) {
+  Statement program = db.prepare_uncached("EXPLAIN " + sql);
+  while (program.step()) {
+    if (program.column_text(1) == "OpenEphemeral") return true;
+  }
+  return false;
+}
+
+int count_schema(SqliteDb& db, const std::string& type) {
+  Statement query = db.prepare_uncached("SELECT count(*) FROM sqlite_schema WHERE type = ?1");
+  query.bind_text(1, type);
+  EXPECT_TRUE(query.step());
+  return static_cast<int>(query.column_int64(0));
+}
+
+// Stores a bank record like the one of kVersion1Data with another reference
+// and counterparty class.
+void insert_bank_record(SqliteDb& db, const std::string& bank_ref, const std::string& cp_class) {
+  db.prepare_uncached(
+        "INSERT INTO bank_records (account, bank_ref, ref_is_hash, booked_at_utc, "
+        "booked_at_offset, booked_at_date_only, amount_fen, currency, status, reversal, "
+        "reversal_of, cp_name, cp_name_normalised, cp_account, cp_bank, cp_class, cp_class_basis, "
+        "purpose, tx_code, source_file, source_position, ingest_id) VALUES "
+        "('43050180123400000001', ?1, 0, 1725244200, 480, 0, -100, 'CNY', 'booked', 0, '', '', "
+        "'', '', '', ?2, '', '', '', 'a', 'b', 1)")
+      .bind_text(1, bank_ref)
+      .bind_text(2, cp_class)
+      .run();
+}
+
+void expect_bad_class_refused(SqliteDb& db) {
+  try {
+    insert_bank_record(db, "REF-BAD", "company");
+    FAIL() << "a counterparty class outside the list must be refused";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("CHECK constraint failed"), std::string::npos)
+        << error.what();
+  }
+  for (const char* cls : {"unknown", "person", "organisation"}) {
+    EXPECT_NO_THROW(insert_bank_record(db, std::string("REF-") + cls, cls)) << cls;
+  }
+}
 
 TEST(SchemaMigrationsTest, VersionsCountUpFromOneWithoutGaps) {
   int expected = 1;
@@ -155,7 +214,7 @@ TEST(SchemaMigrationsTest, VersionSixDatabaseGetsItsRecordsCounted) {
       "cp_name_normalised, cp_account, cp_bank, cp_class, cp_class_basis, purpose, tx_code, "
       "source_file, source_position, ingest_id) VALUES ('99990000000000000009', 'REF-2', 0, 0, "
       "0, 0, 1, 'CNY', 'pending', 0, '', '', '', '', '', 'unknown', '', '', '', 'a', 'b', 1)");
-  EXPECT_EQ(migrate(db), 1);
+  EXPECT_EQ(migrate(db), latest_schema_version() - 6);
   EXPECT_TRUE(has_table(db, "record_counts"));
   Statement counts = db.prepare_uncached(
       "SELECT bank_counted_to, fee_records, fee_counted_to, "
@@ -174,6 +233,114 @@ TEST(SchemaMigrationsTest, VersionSixDatabaseGetsItsRecordsCounted) {
   EXPECT_EQ(summary.bank_booked, 1);
   EXPECT_EQ(summary.unregistered_account_records, 1);
   EXPECT_EQ(summary.fee_records, 1);
+}
+
+TEST(SchemaMigrationsTest, FreshDatabaseChecksWithoutTemporaryTables) {
+  SqliteDb db(":memory:");
+  migrate(db);
+  for (const char* sql : kCheckedWrites) EXPECT_FALSE(builds_ephemeral_table(db, sql)) << sql;
+  db.exec(kVersion1Data);
+  expect_bad_class_refused(db);
+}
+
+TEST(SchemaMigrationsTest, VersionSevenDatabaseGetsCheapChecksAndKeepsItsRows) {
+  TempDir dir;
+  const std::string path = dir.file("seven.db");
+  int triggers = 0;
+  int indexes = 0;
+  {
+    SqliteDb old_db(path);
+    migrate_to(old_db, 7);
+    old_db.exec(kVersion1Data);
+    // What version 8 is for: each of these builds a temporary table per row.
+    for (const char* sql : kCheckedWrites) {
+      EXPECT_TRUE(builds_ephemeral_table(old_db, sql)) << sql;
+    }
+    triggers = count_schema(old_db, "trigger");
+    indexes = count_schema(old_db, "index");
+  }
+  // A connection that read the old schema before the upgrade.
+  SqliteDb other(path);
+  EXPECT_TRUE(builds_ephemeral_table(other, kCheckedWrites[0]));
+  SqliteDb db(path);
+  EXPECT_EQ(migrate(db), 1);
+  EXPECT_EQ(schema_version(db), 8);
+  for (const char* sql : kCheckedWrites) EXPECT_FALSE(builds_ephemeral_table(db, sql)) << sql;
+  EXPECT_EQ(count_schema(db, "trigger"), triggers);
+  EXPECT_EQ(count_schema(db, "index"), indexes);
+
+  RecordStore store(db);
+  const std::vector<RecordRow> rows = store.list_records({});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].id, "REF-1");
+  EXPECT_EQ(rows[1].counterparty_class, CounterpartyClass::Person);
+  EXPECT_EQ(store.summary().bank_records, 1);
+  expect_bad_class_refused(db);
+
+  Statement check = db.prepare_uncached("PRAGMA integrity_check");
+  ASSERT_TRUE(check.step());
+  EXPECT_EQ(check.column_text(0), "ok");
+  // The raised schema_version makes it read the new schema at its next
+  // statement (EXPLAIN alone does not look at the version).
+  try {
+    insert_bank_record(other, "REF-OTHER", "company");
+    FAIL() << "the other connection must refuse the class too";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("cp_class = 'unknown' OR"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_FALSE(builds_ephemeral_table(other, kCheckedWrites[0]));
+}
+
+TEST(SchemaMigrationsTest, CheapChecksAreWrittenInDefensiveMode) {
+  SqliteDb db(":memory:");
+  migrate_to(db, 7);
+  int defensive = 0;
+  sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  EXPECT_EQ(migrate(db), 1);
+  EXPECT_FALSE(builds_ephemeral_table(db, kCheckedWrites[0]));
+  sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+  EXPECT_EQ(defensive, 1);  // restored
+}
+
+TEST(SchemaMigrationsTest, CheckRewriteFailsLoudlyWhenTheSchemaTextDiffers) {
+  SqliteDb db(":memory:");
+  migrate_to(db, 7);
+  Statement cookie = db.prepare_uncached("PRAGMA schema_version");
+  ASSERT_TRUE(cookie.step());
+  const std::int64_t version = cookie.column_int64(0);
+  cookie.reset();
+  // The last table's CHECK spelled differently from what version 3 wrote, as
+  // a hand-edited database might have it; the tables before it are rewritten
+  // by then.
+  db.exec(
+      "PRAGMA writable_schema = ON; "
+      "UPDATE sqlite_schema SET sql = replace(sql, 'kind IN (', 'kind IN  (') "
+      "WHERE type = 'table' AND name = 'alert_evidence_refs'; "
+      "PRAGMA schema_version = " +
+      std::to_string(version + 1) + "; PRAGMA writable_schema = OFF");
+  try {
+    migrate(db);
+    FAIL() << "step 8 must fail";
+  } catch (const StoreError& error) {
+    const std::string text = error.what();
+    EXPECT_NE(text.find("migration 8"), std::string::npos) << text;
+    EXPECT_NE(text.find("schema of table alert_evidence_refs, found it 0 times"), std::string::npos)
+        << text;
+  }
+  EXPECT_EQ(schema_version(db), 7);
+  EXPECT_FALSE(db.in_transaction());
+  // Nothing of the step stayed: not the other tables' rewrites, not
+  // writable_schema.
+  for (const char* sql : kCheckedWrites) EXPECT_TRUE(builds_ephemeral_table(db, sql)) << sql;
+  Statement stored = db.prepare_uncached(
+      "SELECT count(*) FROM sqlite_schema WHERE name = 'bank_records' AND sql LIKE '%cp_class IN "
+      "(%'");
+  ASSERT_TRUE(stored.step());
+  EXPECT_EQ(stored.column_int64(0), 1);
+  int writable = 0;
+  sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_WRITABLE_SCHEMA, -1, &writable);
+  EXPECT_EQ(writable, 0);
 }
 
 TEST(SchemaMigrationsTest, MigratingACurrentDatabaseDoesNothing) {

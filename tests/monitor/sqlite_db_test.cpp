@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace sfmon {
 namespace {
@@ -235,6 +236,49 @@ TEST_F(SqliteDbTest, ValuesRoundTrip) {
   EXPECT_EQ(query.column_int64(1), -9'000'000'000'000'000'00);
   EXPECT_EQ(query.column_double(2), 2.5);
   EXPECT_EQ(query.column_text_or_null(3), std::nullopt);
+}
+
+TEST_F(SqliteDbTest, BorrowedTextIsStoredLikeCopiedText) {
+  const std::string name = "长沙市某某实验学校";
+  db_.prepare("INSERT INTO items (name) VALUES (?1)").bind_text_borrowed(1, name).run();
+  Statement& query = db_.prepare("SELECT name FROM items");
+  ASSERT_TRUE(query.step());
+  EXPECT_EQ(query.column_text(0), name);
+}
+
+TEST_F(SqliteDbTest, BorrowedTextIsReadWhenTheStatementStepsNotWhenBound) {
+  // The contract callers must keep: the bytes are read in place at step().
+  std::string name = "pen";
+  Statement& insert = db_.prepare("INSERT INTO items (name) VALUES (?1)");
+  insert.bind_text_borrowed(1, name);
+  name[0] = 'h';
+  insert.run();
+  Statement& query = db_.prepare("SELECT name FROM items");
+  ASSERT_TRUE(query.step());
+  EXPECT_EQ(query.column_text(0), "hen");
+}
+
+TEST_F(SqliteDbTest, EmptyBorrowedTextIsEmptyTextNotNull) {
+  Statement& query = db_.prepare("SELECT typeof(?1), length(?1)");
+  query.bind_text_borrowed(1, std::string_view());
+  ASSERT_TRUE(query.step());
+  EXPECT_EQ(query.column_text(0), "text");
+  EXPECT_EQ(query.column_int64(1), 0);
+}
+
+TEST_F(SqliteDbTest, ResetGuardForgetsBorrowedText) {
+  // What the record store relies on: once the guard ends, the statement no
+  // longer points at the caller's bytes, so a later step cannot read them.
+  Statement& query = db_.prepare("SELECT ?1");
+  {
+    const std::string name = "pen";
+    ResetGuard unbind(query);
+    query.bind_text_borrowed(1, name);
+    ASSERT_TRUE(query.step());
+    EXPECT_EQ(query.column_text(0), "pen");
+  }
+  ASSERT_TRUE(query.step());
+  EXPECT_TRUE(query.column_is_null(0));
 }
 
 TEST_F(SqliteDbTest, TransactionRollsBackWhenAnExceptionLeavesItsScope) {

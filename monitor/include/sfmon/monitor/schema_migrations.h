@@ -37,6 +37,9 @@ struct Migration {
   int version;              // 1, 2, 3, ... without gaps
   const char* description;  // one line, for logs
   const char* sql;          // a script of DDL/DML statements
+  // Work SQL alone cannot do (e.g. checks before an edit), run after `sql` in
+  // the same transaction; throws StoreError to fail the step.
+  void (*code)(SqliteDb& db) = nullptr;
 };
 
 // Every step, in order. The last one's version is the latest.

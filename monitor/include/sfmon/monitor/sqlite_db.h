@@ -51,8 +51,8 @@ StoreError with_context(const StoreError& error, const std::string& context);
 
 // One compiled SQL statement. Parameter and column indexes follow sqlite:
 // parameters count from 1 (?1, ?2, ...), columns from 0. Text is UTF-8 and is
-// copied on bind. Borrows the connection: a Statement must not outlive the
-// SqliteDb that made it.
+// copied on bind (except by bind_text_borrowed). Borrows the connection: a
+// Statement must not outlive the SqliteDb that made it.
 class Statement {
  public:
   // Compiles exactly one SQL statement; trailing text other than white space
@@ -68,6 +68,15 @@ class Statement {
   Statement& bind_bool(int index, bool value);  // stored as 0 / 1
   Statement& bind_double(int index, double value);
   Statement& bind_text(int index, std::string_view value);
+  // Binds `value` without copying it (SQLITE_STATIC): sqlite reads the bytes
+  // where they lie whenever the statement steps. They must stay valid and
+  // unchanged until the parameter is bound again or the bindings are cleared
+  // (reset(), a ResetGuard ending, SqliteDb::prepare of the same text), not
+  // just until step() returns: a step after the caller's strings died would
+  // read freed memory. For the per-record inserts, whose values are members of
+  // a record that outlives the statement's use; everything else uses
+  // bind_text. An empty view binds '' (never NULL).
+  Statement& bind_text_borrowed(int index, std::string_view value);
   Statement& bind_null(int index);
   // nullopt binds NULL.
   Statement& bind_int64_or_null(int index, const std::optional<std::int64_t>& value);
