@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -19,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "scratch_db_file.h"
 #include "sfmon/monitor/sqlite_db.h"
 
 namespace sfmon {
@@ -26,24 +26,8 @@ namespace {
 
 class InOrderJudgingTest : public ::testing::Test {
  protected:
-  InOrderJudgingTest()
-      : path_(std::filesystem::temp_directory_path() /
-              ("sfmon-in-order-" +
-               std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")) {
-    std::filesystem::remove(path_);
-    db_ = std::make_unique<SqliteDb>(path_.string());
-    db_->exec("CREATE TABLE t(x INTEGER)");
-  }
-  ~InOrderJudgingTest() override {
-    db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_.string() + suffix);
-    }
-  }
-
-  std::filesystem::path path_;
-  std::unique_ptr<SqliteDb> db_;
+  ScratchDbFile file_{"sfmon-in-order"};
+  std::unique_ptr<SqliteDb> db_ = std::make_unique<SqliteDb>(file_.path());
 };
 
 // A judge that reads through the connection it was made on, so that a judge

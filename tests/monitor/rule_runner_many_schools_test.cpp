@@ -6,13 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "scratch_db_file.h"
 #include "sfmon/monitor/record_store.h"
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/schema_migrations.h"
@@ -93,13 +93,8 @@ std::set<FiringKey> firings_of(SqliteDb& db, const std::string& result_set) {
 
 class RuleRunnerManySchoolsTest : public ::testing::Test {
  protected:
-  RuleRunnerManySchoolsTest()
-      : path_(std::filesystem::temp_directory_path() /
-              ("sfmon-many-schools-" +
-               std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")) {
-    std::filesystem::remove(path_);
-    db_ = std::make_unique<SqliteDb>(path_.string());
+  RuleRunnerManySchoolsTest() {
+    db_ = std::make_unique<SqliteDb>(file_.path());
     migrate(*db_);
     RecordStore records(*db_, [] { return kNow; });
     records.sync_registry(registry_);
@@ -111,16 +106,9 @@ class RuleRunnerManySchoolsTest : public ::testing::Test {
       queue.mark(file, registry_, kZone);
     }
   }
-  ~RuleRunnerManySchoolsTest() override {
-    db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(path_.string() + suffix);
-    }
-  }
-
   RuleRunner runner() { return RuleRunner(*db_, *pack_, registry_, listed_, kZone); }
 
-  std::filesystem::path path_;
+  ScratchDbFile file_{"sfmon-many-schools"};
   Registry registry_ = make_registry();
   std::vector<rules::ListedParty> listed_;
   std::unique_ptr<rules::CompiledPack> pack_ =
