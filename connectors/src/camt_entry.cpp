@@ -181,7 +181,7 @@ BankRecord detail_record(const Entry& entry, const CamtDetail& detail) {
 // The counterparty every detail names, or none when they differ.
 Counterparty common_counterparty(const Entry& entry, bool creditor_side) {
   if (entry.details.empty()) return {};
-  const Counterparty first = read_camt_counterparty(*entry.details.front().element, creditor_side);
+  Counterparty first = read_camt_counterparty(*entry.details.front().element, creditor_side);
   for (std::size_t i = 1; i < entry.details.size(); ++i) {
     const Counterparty other = read_camt_counterparty(*entry.details[i].element, creditor_side);
     if (other.name != first.name || other.account != first.account || other.bank != first.bank ||

@@ -9,7 +9,8 @@ InboxFolders default_inbox_folders(const std::string& inbox) {
   return InboxFolders{inbox, (base / "archive").string(), (base / "quarantine").string()};
 }
 
-FileInbox::FileInbox(FileSystem& fs, InboxFolders folders) : fs_(fs), folders_(std::move(folders)) {}
+FileInbox::FileInbox(FileSystem& fs, InboxFolders folders)
+    : fs_(fs), folders_(std::move(folders)) {}
 
 std::vector<std::string> FileInbox::pending() {
   if (!fs_.exists(folders_.inbox)) return {};
@@ -17,13 +18,13 @@ std::vector<std::string> FileInbox::pending() {
 }
 
 std::string FileInbox::archive(const std::string& path) {
-  const std::string target = free_name(folders_.archive, path);
+  std::string target = free_name(folders_.archive, path);
   fs_.move_file(path, target);
   return target;
 }
 
 std::string FileInbox::quarantine(const std::string& path, const std::string& error) {
-  const std::string target = free_name(folders_.quarantine, path);
+  std::string target = free_name(folders_.quarantine, path);
   fs_.move_file(path, target);
   fs_.write_file(target + ".error", error + "\n");
   return target;

@@ -114,7 +114,7 @@ std::optional<Enum> read_choice(const Field& field, ProblemList& problems,
                                 std::string_view choices) {
   const std::optional<std::string> text = read_text(field, problems);
   if (!text) return std::nullopt;
-  const std::optional<Enum> value = parse(*text);
+  std::optional<Enum> value = parse(*text);
   if (!value) {
     problems.add(field.value_mark(),
                  std::string(field.name) + " must be one of " + std::string(choices), *text);

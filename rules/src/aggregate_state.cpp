@@ -213,8 +213,10 @@ Value SlidingAggregate::statistic_from_moments() const {
   const Int128 n = present_;
   if (spec_->func == AggregateFunc::Mean) {
     // Whole part and remainder apart, so that a large Σx loses no fen.
-    const long double mean = static_cast<long double>(moment1_ / n) +
-                             static_cast<long double>(moment1_ % n) / static_cast<long double>(n);
+    const Int128 whole = moment1_ / n;
+    const Int128 rest = moment1_ % n;
+    const long double mean = static_cast<long double>(whole) +
+                             static_cast<long double>(rest) / static_cast<long double>(n);
     return typed(static_cast<double>(mean), spec_->type);
   }
   Int128 scaled = 0;

@@ -225,7 +225,7 @@ bool is_numeric_literal(const ExprNode& node) {
          (node.literal.type == Integer || node.literal.type == Number);
 }
 
-void ExpressionCompiler::error(const SourceRef& where, std::string message) {
+void ExpressionCompiler::error(const SourceRef& where, const std::string& message) {
   std::string prefix;
   if (!macro_stack_.empty()) {
     prefix = "in macro '" + macro_stack_.back() + "'";
@@ -577,8 +577,10 @@ NodePtr ExpressionCompiler::compile_comparison(const ExprNode& node) {
   }
   NodePtr left = compile(left_ast);
   NodePtr right = compile(right_ast);
-  const bool lists = reject_list(left, left_ast) | reject_list(right, right_ast);
-  if (!left || !right || lists) return nullptr;
+  // Both operands are checked, so that each list operand is reported.
+  const bool left_list = reject_list(left, left_ast);
+  const bool right_list = reject_list(right, right_ast);
+  if (!left || !right || left_list || right_list) return nullptr;
   if (is_ordering(node.op) && (left->type() == Null || right->type() == Null)) {
     error(node.where, quoted(node.op) +
                           " with null is always false; test for null with '== null' or '!= null'");
@@ -685,8 +687,10 @@ NodePtr ExpressionCompiler::compile_arithmetic(const ExprNode& node) {
   const ExprNode& right_ast = node.children[1];
   NodePtr left = compile(left_ast);
   NodePtr right = compile(right_ast);
-  const bool lists = reject_list(left, left_ast) | reject_list(right, right_ast);
-  if (!left || !right || lists) return nullptr;
+  // Both operands are checked, so that each list operand is reported.
+  const bool left_list = reject_list(left, left_ast);
+  const bool right_list = reject_list(right, right_ast);
+  if (!left || !right || left_list || right_list) return nullptr;
   ValueType left_type = left->type();
   ValueType right_type = right->type();
   if (left_type == Null || right_type == Null) {

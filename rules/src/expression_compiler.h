@@ -34,7 +34,7 @@ class ExpressionCompiler {
  private:
   enum class Unified { Same, Mismatch, Reported };
 
-  void error(const SourceRef& where, std::string message);
+  void error(const SourceRef& where, const std::string& message);
 
   NodePtr compile(const ExprNode& node);  // counts size and depth, then compile_node
   NodePtr compile_node(const ExprNode& node);

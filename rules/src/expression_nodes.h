@@ -51,9 +51,9 @@ class BinaryNode final : public Node {
   BinaryNode(NodePtr left, NodePtr right, ValueType type)
       : Node(type), left_(std::move(left)), right_(std::move(right)) {}
   Value eval(const EvalContext& context) const override {
-    const Value left = left_->eval(context);
+    Value left = left_->eval(context);
     if (left.is_null()) return left;
-    const Value right = right_->eval(context);
+    Value right = right_->eval(context);
     if (right.is_null()) return right;
     return Fn(left, right);
   }

@@ -115,8 +115,11 @@ void check_tests(const PackDocument& doc, const CompiledPack& pack, Diagnostics&
       if (!has_rule(rule)) diagnostics.error(test.where, prefix + "unknown rule '" + rule + "'");
     }
     for (const auto& [name, text] : test.parameters) {
-      const auto param = std::find_if(doc.params.begin(), doc.params.end(),
-                                      [&](const ParamDoc& p) { return p.name == name; });
+      // An explicit capture: clang before 16 (so clang-tidy) cannot capture a
+      // structured binding.
+      const auto param =
+          std::find_if(doc.params.begin(), doc.params.end(),
+                       [&wanted = name](const ParamDoc& p) { return p.name == wanted; });
       if (param == doc.params.end()) {
         diagnostics.error(test.where, prefix + "unknown parameter '" + name + "'");
       } else if (auto why = param_value_problem(param->type, text)) {

@@ -18,7 +18,7 @@ int leading_spaces(std::string_view text) {
 
 // Drops the blank lines a block scalar may start with, so that the text
 // begins on the line its position names.
-std::string without_leading_blank_lines(std::string text) {
+std::string without_leading_blank_lines(const std::string& text) {
   std::size_t start = 0;
   while (true) {
     const std::size_t end = text.find('\n', start);
