@@ -337,6 +337,44 @@ TEST_F(IngestPipelineTest, AFileThatCannotBeStoredCountsAsAFailureOfTheConnector
   EXPECT_EQ(state->records_read, 1);
 }
 
+TEST_F(IngestPipelineTest, AConnectorStateThatCannotBeWrittenIsAWarningAndTheRecordsStay) {
+  // The bookkeeping after the files (success, lag) fails; it must not undo
+  // or hold back what was stored.
+  db_.exec(
+      "CREATE TRIGGER injected_state_failure BEFORE UPDATE OF last_success ON connector_state "
+      "BEGIN SELECT RAISE(ABORT, 'injected state failure'); END");
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", bank_csv("B", 1));
+  const std::vector<FileOutcome> outcomes = drain();
+  ASSERT_EQ(outcomes.size(), 2u);
+  for (const FileOutcome& outcome : outcomes) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Accepted) << outcome.path;
+  }
+  EXPECT_EQ(stored_refs("A"), 2);
+  EXPECT_EQ(stored_refs("B"), 1);
+  EXPECT_TRUE(archived("a.csv"));
+  EXPECT_TRUE(archived("b.csv"));
+  // Said once, on the pass's last outcome.
+  int warned = 0;
+  for (const FileOutcome& outcome : outcomes) {
+    for (const Warning& warning : outcome.warnings) {
+      if (warning.message.find("connector state of bank-inbox not recorded") != std::string::npos &&
+          warning.message.find("injected state failure") != std::string::npos) {
+        ++warned;
+        EXPECT_EQ(&outcome, &outcomes.back());
+      }
+    }
+  }
+  EXPECT_EQ(warned, 1);
+  // What did get written stays: the attempt, and the pages with their files.
+  const std::optional<ConnectorState> state = ConnectorStateStore(db_).get("bank-inbox");
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->last_attempt, kNow);
+  EXPECT_EQ(state->last_success, std::nullopt);
+  EXPECT_EQ(state->pages_read, 2);
+  EXPECT_EQ(state->records_read, 3);
+}
+
 TEST_F(IngestPipelineTest, IngestFileStoresInPlaceWithoutConnectorState) {
   put("a.csv", bank_csv("A", 2));
   IngestPipeline pipeline(fs_, db_, store_, registry_, watchlist_, Zone{});
