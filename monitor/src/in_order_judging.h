@@ -32,15 +32,12 @@ inline constexpr int kJudgingCacheKib = 8 * 1024;
 // lives, and gives the connection its own size back after.
 class JudgingCache {
  public:
-  explicit JudgingCache(SqliteDb& db) : db_(db) {
-    Statement& size = db_.prepare("PRAGMA cache_size");
-    ResetGuard guard(size);
-    if (size.step()) before_ = size.column_int64(0);
+  explicit JudgingCache(SqliteDb& db) : db_(db), before_(db.pragma_int("PRAGMA cache_size")) {
     set(-kJudgingCacheKib);
   }
   ~JudgingCache() {
     try {
-      if (before_) set(*before_);
+      set(before_);
     } catch (...) {  // cannot restore: the connection keeps the smaller cache, which is only slower
     }
   }
@@ -52,7 +49,7 @@ class JudgingCache {
   void set(std::int64_t size) { db_.exec("PRAGMA cache_size=" + std::to_string(size)); }
 
   SqliteDb& db_;
-  std::optional<std::int64_t> before_;
+  std::int64_t before_;
 };
 
 // Both threads take the next school not yet taken; the calling thread writes
@@ -67,11 +64,12 @@ class JudgingCache {
 // when its turn to be written comes; the second thread stops after the
 // school it is on.
 //
-// An in-memory store (or a "file:" URI, which may name one) cannot be seen
-// from a second connection: there, and for one school, every school is
-// judged on the calling thread.
+// A store a second connection cannot see (SqliteDb::reopenable) and a single
+// school are judged on the calling thread alone. Nothing to judge touches
+// nothing, not even the connection's page cache.
 template <typename MakeJudge, typename Write>
 void judge_in_order(SqliteDb& db, std::size_t count, MakeJudge make_judge, Write write) {
+  if (count == 0) return;
   using Judge = std::invoke_result_t<MakeJudge&, SqliteDb&>;
   using Result = std::invoke_result_t<Judge&, std::size_t>;
   std::vector<std::promise<Result>> promised(count);
@@ -94,9 +92,7 @@ void judge_in_order(SqliteDb& db, std::size_t count, MakeJudge make_judge, Write
   };
   // Declared after the promises, so it is joined before they go.
   std::jthread worker;
-  const bool own_file =
-      !db.path().empty() && db.path() != ":memory:" && db.path().rfind("file:", 0) != 0;
-  if (own_file && count > 1) {
+  if (db.reopenable() && count > 1) {
     worker = std::jthread([&](const std::stop_token& stop) {
       std::optional<SqliteDb> own;
       std::optional<Judge> judge;

@@ -13,12 +13,17 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-void add(MergeSummary& total, const MergeSummary& more) {
-  total.new_firings += more.new_firings;
-  total.withdrawn_firings += more.withdrawn_firings;
-  total.new_alerts += more.new_alerts;
-  total.updated_alerts += more.updated_alerts;
-  total.withdrawn_alerts += more.withdrawn_alerts;
+// Adds one judged school: its firings and what merging them into alerts did.
+void tally(RunSummary& summary, const std::vector<rules::Firing>& firings,
+           const MergeSummary& merged) {
+  summary.merged.new_firings += merged.new_firings;
+  summary.merged.withdrawn_firings += merged.withdrawn_firings;
+  summary.merged.new_alerts += merged.new_alerts;
+  summary.merged.updated_alerts += merged.updated_alerts;
+  summary.merged.withdrawn_alerts += merged.withdrawn_alerts;
+  summary.firings += static_cast<int>(firings.size());
+  for (const rules::Firing& firing : firings) ++summary.firings_per_rule[firing.rule_id];
+  ++summary.schools;
 }
 
 }  // namespace
@@ -123,13 +128,8 @@ RunSummary RuleRunner::run_pending() {
     // An unregistered school's marks go: its records are judged once it is
     // registered (the registry sync marks them).
     if (evaluation) {
-      add(summary.merged,
-          alerts.replace_firings(school_id, evaluation->spans, evaluation->firings));
-      summary.firings += static_cast<int>(evaluation->firings.size());
-      for (const rules::Firing& firing : evaluation->firings) {
-        ++summary.firings_per_rule[firing.rule_id];
-      }
-      ++summary.schools;
+      tally(summary, evaluation->firings,
+            alerts.replace_firings(school_id, evaluation->spans, evaluation->firings));
     }
     queue.clear(school_id);
     if (++in_batch == kSchoolsPerCommit) {
@@ -171,10 +171,7 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
     };
   };
   const auto write = [&](std::size_t i, const std::vector<rules::Firing>& firings) {
-    add(summary.merged, alerts.replace_firings(schools[i]->id, from, to, firings, result_set));
-    summary.firings += static_cast<int>(firings.size());
-    for (const rules::Firing& firing : firings) ++summary.firings_per_rule[firing.rule_id];
-    ++summary.schools;
+    tally(summary, firings, alerts.replace_firings(schools[i]->id, from, to, firings, result_set));
   };
   judge_in_order(db_, schools.size(), make_judge, write);
   return summary;

@@ -573,12 +573,6 @@ class SchemaEdit {
   int defensive_ = 0;
 };
 
-std::int64_t pragma_int(SqliteDb& db, const std::string& sql) {
-  Statement query = db.prepare_uncached(sql);
-  if (!query.step()) throw StoreError("pragma returned nothing", sql, db.path());
-  return query.column_int64(0);
-}
-
 std::size_t occurrences(std::string_view text, std::string_view part) {
   std::size_t count = 0;
   for (std::size_t at = text.find(part); at != std::string_view::npos;
@@ -634,14 +628,14 @@ void check_table(SqliteDb& db, const std::string& table) {
 }
 
 void rewrite_cheap_checks(SqliteDb& db) {
-  const std::int64_t cookie = pragma_int(db, "PRAGMA schema_version");
+  const std::int64_t cookie = db.pragma_int("PRAGMA schema_version");
   {
     SchemaEdit edit(db);
     for (const CheckRewrite& rewrite : kCheapChecks) rewrite_check(db, rewrite);
     // Makes every connection, this one too, parse the schema again.
     db.exec("PRAGMA schema_version = " + std::to_string(cookie + 1));
   }
-  if (pragma_int(db, "PRAGMA schema_version") != cookie + 1) {
+  if (db.pragma_int("PRAGMA schema_version") != cookie + 1) {
     throw StoreError("PRAGMA schema_version did not move to " + std::to_string(cookie + 1),
                      "PRAGMA schema_version", db.path());
   }
@@ -718,11 +712,7 @@ int latest_schema_version() {
 }
 
 int schema_version(SqliteDb& db) {
-  Statement& query = db.prepare("PRAGMA user_version");
-  ResetGuard done(query);
-  if (!query.step())
-    throw StoreError("PRAGMA user_version returned nothing", query.sql(), db.path());
-  return static_cast<int>(query.column_int64(0));
+  return static_cast<int>(db.pragma_int("PRAGMA user_version"));
 }
 
 int migrate(SqliteDb& db) {

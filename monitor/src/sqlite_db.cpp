@@ -329,6 +329,16 @@ void SqliteDb::configure(const SqliteOptions& options) {
   }
 }
 
+std::int64_t SqliteDb::pragma_int(const std::string& sql) {
+  Statement query = prepare_uncached(sql);
+  if (!query.step()) throw StoreError("no row", sql, path_);
+  return query.column_int64(0);
+}
+
+bool SqliteDb::reopenable() const {
+  return !is_memory_path(path_) && path_.rfind("file:", 0) != 0;
+}
+
 std::string SqliteDb::pragma_text(const std::string& sql) {
   sqlite3_stmt* raw = nullptr;
   const int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);

@@ -99,9 +99,7 @@ TEST_F(InOrderJudgingTest, AnInMemoryStoreIsJudgedOnTheCallingThreadOnly) {
 }
 
 std::int64_t cache_size(SqliteDb& db) {
-  Statement size = db.prepare_uncached("PRAGMA cache_size");
-  EXPECT_TRUE(size.step());
-  return size.column_int64(0);
+  return db.pragma_int("PRAGMA cache_size");
 }
 
 TEST_F(InOrderJudgingTest, JudgingUsesSmallPageCachesAndGivesTheConnectionItsOwnBack) {
@@ -121,11 +119,17 @@ TEST_F(InOrderJudgingTest, JudgingUsesSmallPageCachesAndGivesTheConnectionItsOwn
   EXPECT_EQ(cache_size(*db_), before);
 }
 
-TEST_F(InOrderJudgingTest, NothingToJudgeWritesNothing) {
+TEST_F(InOrderJudgingTest, NothingToJudgeMakesNoJudgeAndWritesNothing) {
+  int judges = 0;
   int count = 0;
   judge_in_order(
-      *db_, 0, [](SqliteDb&) { return [](std::size_t) { return 0; }; },
+      *db_, 0,
+      [&](SqliteDb&) {
+        ++judges;
+        return [](std::size_t) { return 0; };
+      },
       [&](std::size_t, int) { ++count; });
+  EXPECT_EQ(judges, 0);
   EXPECT_EQ(count, 0);
 }
 

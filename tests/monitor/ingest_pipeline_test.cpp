@@ -337,6 +337,26 @@ TEST_F(IngestPipelineTest, AFileThatCannotBeStoredCountsAsAFailureOfTheConnector
   EXPECT_EQ(state->records_read, 1);
 }
 
+TEST_F(IngestPipelineTest, AStoreThatCannotSayWhetherAFileIsKnownLeavesEveryFileInTheInbox) {
+  put("a.csv", bank_csv("A", 1));
+  put("b.csv", bank_csv("B", 1));
+  // The known-content check reads ingest_log: without it nothing can be
+  // told apart from a duplicate, so nothing is stored or moved.
+  db_.exec("ALTER TABLE ingest_log RENAME TO ingest_log_gone");
+  const std::vector<FileOutcome> outcomes = drain();
+  ASSERT_EQ(outcomes.size(), 2u);
+  for (const FileOutcome& outcome : outcomes) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Failed) << outcome.path;
+    EXPECT_NE(outcome.error.find(outcome.path + ": could not store: "), std::string::npos)
+        << outcome.error;
+    EXPECT_NE(outcome.error.find("ingest_log"), std::string::npos) << outcome.error;
+    EXPECT_EQ(outcome.moved_to, "");
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 0);
+  EXPECT_TRUE(in_inbox("a.csv"));
+  EXPECT_TRUE(in_inbox("b.csv"));
+}
+
 TEST_F(IngestPipelineTest, AConnectorStateThatCannotBeWrittenIsAWarningAndTheRecordsStay) {
   // The bookkeeping after the files (success, lag) fails; it must not undo
   // or hold back what was stored.

@@ -78,9 +78,27 @@ TEST(SqliteDbFileTest, NormalSynchronousCanBeChosen) {
 }
 
 std::int64_t pragma_value(SqliteDb& db, const std::string& pragma) {
-  Statement query = db.prepare_uncached("PRAGMA " + pragma);
-  EXPECT_TRUE(query.step()) << pragma;
-  return query.column_int64(0);
+  return db.pragma_int("PRAGMA " + pragma);
+}
+
+TEST(SqliteDbFileTest, PragmaIntReadsTheFirstColumnAndRefusesNoRow) {
+  SqliteDb db(":memory:");
+  db.exec("CREATE TABLE t (x INTEGER)");
+  EXPECT_EQ(db.pragma_int("PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(db.pragma_int("SELECT count(*) FROM t"), 0);
+  try {
+    db.pragma_int("SELECT x FROM t");
+    FAIL() << "a pragma without a row must be an error";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("no row"), std::string::npos) << error.what();
+  }
+}
+
+TEST(SqliteDbFileTest, OnlyAFileDatabaseIsReopenable) {
+  TempDir dir;
+  EXPECT_TRUE(SqliteDb(dir.file("store.db")).reopenable());
+  EXPECT_FALSE(SqliteDb(":memory:").reopenable());
+  EXPECT_FALSE(SqliteDb("").reopenable());
 }
 
 TEST(SqliteDbFileTest, CacheAndCheckpointSizesFollowTheOptions) {

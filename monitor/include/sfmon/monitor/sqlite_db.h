@@ -201,6 +201,9 @@ class SqliteDb {
   // Runs every statement of a script (e.g. a migration) in order, discarding
   // rows. An error names the statement of the script that failed.
   void exec(std::string_view script);
+  // The first column of a pragma's (or query's) first row as an integer;
+  // StoreError when it gives no row.
+  std::int64_t pragma_int(const std::string& sql);
 
   // True between BEGIN and COMMIT/ROLLBACK (sqlite's autocommit is off).
   bool in_transaction() const;
@@ -208,6 +211,9 @@ class SqliteDb {
   std::int64_t changes() const;  // rows changed by the last INSERT/UPDATE/DELETE
 
   const std::string& path() const { return path_; }
+  // Whether a second SqliteDb(path()) sees this database: not for ":memory:"
+  // or "" (private databases) nor for a "file:" URI, which may name one.
+  bool reopenable() const;
   // For features this wrapper does not cover; the connection stays owned here.
   sqlite3* handle() const { return db_.get(); }
 
