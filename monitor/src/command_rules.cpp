@@ -67,7 +67,7 @@ int rules_check_command(const CliArgs& args, std::ostream& out, std::ostream& er
   const std::vector<std::string> paths = pack_paths(args);
   std::unique_ptr<rules::CompiledPack> pack;
   try {
-    pack = rules::load_pack(paths, {});
+    pack = rules::load_pack(paths, {}, rules::PackParts::RulesAndTests);
   } catch (const rules::PackError& error) {
     print_errors(error, err);
     return 1;
@@ -85,7 +85,7 @@ int rules_test_command(const CliArgs& args, std::ostream& out, std::ostream& err
   rules::PackDocument document;
   std::unique_ptr<rules::CompiledPack> base;
   try {
-    document = rules::read_pack(paths);
+    document = rules::read_pack(paths, rules::PackParts::RulesAndTests);
     base = rules::compile_pack(document, {});
   } catch (const rules::PackError& error) {
     print_errors(error, err);

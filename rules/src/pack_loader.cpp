@@ -1,5 +1,9 @@
 // The file-system front end: folders and files to a PackDocument, then
-// compile_pack. The only part of the rule engine that touches files.
+// compile_pack, with the digest of the sources the rules were compiled from.
+// The only part of the rule engine that touches files.
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -7,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "sfmon/rules/rule_pack.h"
 
@@ -48,7 +53,7 @@ std::vector<std::string> yaml_files(const fs::path& folder, std::vector<Diagnost
   return names;
 }
 
-std::vector<PackFile> pack_files(const std::vector<std::string>& paths,
+std::vector<PackFile> pack_files(const std::vector<std::string>& paths, PackParts parts,
                                  std::vector<Diagnostic>& errors) {
   std::vector<PackFile> files;
   if (paths.empty()) errors.push_back(file_problem("", "no rule pack given"));
@@ -72,6 +77,7 @@ std::vector<PackFile> pack_files(const std::vector<std::string>& paths,
     for (const std::string& name : rules) {
       files.push_back({(folder / name).generic_string(), FileRole::Rules});
     }
+    if (parts == PackParts::RulesOnly) continue;
     const fs::path tests = folder / "tests";
     if (fs::is_directory(tests, error)) {
       for (const std::string& name : yaml_files(tests, errors)) {
@@ -97,16 +103,45 @@ std::optional<std::string> read_file(const std::string& path, std::vector<Diagno
   return text.str();
 }
 
-}  // namespace
+// SHA-256 of the pack's sources. A rule file feeds the field "rule file" and
+// its text, an override "parameter", its name and its value; every field is
+// fed as "<length>:<bytes>", so two different sequences of files and overrides
+// never feed the same bytes (text moved across a file boundary counts).
+class SourceDigest {
+ public:
+  void add_rule_file(std::string_view text) {
+    add_field("rule file");
+    add_field(text);
+  }
+  void add_override(std::string_view name, std::string_view value) {
+    add_field("parameter");
+    add_field(name);
+    add_field(value);
+  }
+  // Lower-case hex, 64 characters. Ends the digest: call once.
+  std::string hex() { return Poco::DigestEngine::digestToHex(engine_.digest()); }
 
-PackDocument read_pack(const std::vector<std::string>& paths) {
+ private:
+  void add_field(std::string_view bytes) {
+    const std::string length = std::to_string(bytes.size()) + ':';
+    engine_.update(length.data(), length.size());
+    engine_.update(bytes.data(), bytes.size());
+  }
+
+  Poco::SHA2Engine engine_{Poco::SHA2Engine::SHA_256};
+};
+
+// read_pack(), also feeding each rule file's text to `digest` when it is given.
+PackDocument read_sources(const std::vector<std::string>& paths, PackParts parts,
+                          SourceDigest* digest) {
   std::vector<Diagnostic> errors;
   PackDocument doc;
-  for (const PackFile& file : pack_files(paths, errors)) {
+  for (const PackFile& file : pack_files(paths, parts, errors)) {
     const std::optional<std::string> text = read_file(file.path, errors);
     if (!text) continue;
     try {
       if (file.role == FileRole::Rules) {
+        if (digest != nullptr) digest->add_rule_file(*text);
         read_rules_file(*text, file.path, doc);
       } else {
         read_tests_file(*text, file.path, doc);
@@ -119,9 +154,20 @@ PackDocument read_pack(const std::vector<std::string>& paths) {
   return doc;
 }
 
+}  // namespace
+
+PackDocument read_pack(const std::vector<std::string>& paths, PackParts parts) {
+  return read_sources(paths, parts, nullptr);
+}
+
 std::unique_ptr<CompiledPack> load_pack(const std::vector<std::string>& paths,
-                                        const std::map<std::string, std::string>& overrides) {
-  return compile_pack(read_pack(paths), overrides);
+                                        const std::map<std::string, std::string>& overrides,
+                                        PackParts parts) {
+  SourceDigest digest;
+  std::unique_ptr<CompiledPack> pack = compile_pack(read_sources(paths, parts, &digest), overrides);
+  for (const auto& [name, value] : overrides) digest.add_override(name, value);
+  pack->source_digest = digest.hex();
+  return pack;
 }
 
 }  // namespace sfmon::rules

@@ -438,6 +438,10 @@ TEST(PackCompilerTest, TestCasesAreKept) {
   EXPECT_EQ(pack->tests[0].name, "case");
 }
 
+TEST(PackCompilerTest, PackCompiledFromADocumentHasNoDigest) {
+  EXPECT_TRUE(compile(rule("R-1", "bank", "record.debit"))->source_digest.empty());
+}
+
 // ---- load_pack ----------------------------------------------------------------------
 
 class PackLoaderTest : public ::testing::Test {
@@ -468,7 +472,7 @@ TEST_F(PackLoaderTest, ReadsAFolderInNameOrderWithItsTests) {
   write("notes.txt", "not yaml: [");
   write("tests/cases.yaml",
         lines({"- test: case", "  registry: s.yaml", "  expect: [{rule: R-A, school: S}]"}));
-  const auto pack = load_pack({folder()}, {});
+  const auto pack = load_pack({folder()}, {}, PackParts::RulesAndTests);
   ASSERT_EQ(pack->rules.size(), 2u);
   EXPECT_EQ(pack->rules[0].id, "R-A");
   EXPECT_EQ(pack->rules[1].id, "R-B");
@@ -530,6 +534,129 @@ TEST_F(PackLoaderTest, FolderWithoutRulesIsAnError) {
 
 TEST_F(PackLoaderTest, NoPathsIsAnError) {
   EXPECT_THROW(load_pack({}, {}), PackError);
+}
+
+// ---- Judging loads no tests ---------------------------------------------------------
+
+// Two structural errors on lines 3 and 5; the rule it names exists.
+const char* const kBrokenTests =
+    "- test: typo\n"
+    "  registry: s.yaml\n"
+    "  banks: []\n"
+    "  expect:\n"
+    "    - {rule: R-A, school: S, level: scarlet}\n";
+
+TEST_F(PackLoaderTest, JudgingLoadReadsNoTestsSoABrokenTestsFileDoesNotStopIt) {
+  write("a.yaml", rule("R-A", "bank", "record.debit"));
+  write("tests/cases.yaml", kBrokenTests);
+  write("tests/unknown_rule.yaml",
+        lines({"- test: case", "  registry: s.yaml", "  expect: [{rule: R-NONE, school: S}]"}));
+  const auto by_default = load_pack({folder()}, {});
+  ASSERT_EQ(by_default->rules.size(), 1u);
+  EXPECT_TRUE(by_default->tests.empty());
+  EXPECT_TRUE(load_pack({folder()}, {}, PackParts::RulesOnly)->tests.empty());
+  EXPECT_TRUE(read_pack({folder()}, PackParts::RulesOnly).tests.empty());
+}
+
+TEST_F(PackLoaderTest, CheckLoadReportsABrokenTestsFileWithFileAndLine) {
+  write("a.yaml", rule("R-A", "bank", "record.debit"));
+  write("tests/cases.yaml", kBrokenTests);
+  const std::string file = folder() + "/tests/cases.yaml";
+  const std::vector<std::string> expected{
+      file + ":3:3: in test 'typo': unknown key 'banks' (did you mean 'bank'?)",
+      file +
+          ":5:37: in test 'typo': unknown level 'scarlet' (expected blue, yellow, orange "
+          "or red)"};
+  try {
+    load_pack({folder()}, {}, PackParts::RulesAndTests);
+    FAIL() << "expected a PackError from load_pack";
+  } catch (const PackError& error) {
+    EXPECT_EQ(texts_of(error.errors()), expected);
+  }
+  try {
+    read_pack({folder()}, PackParts::RulesAndTests);
+    FAIL() << "expected a PackError from read_pack";
+  } catch (const PackError& error) {
+    EXPECT_EQ(texts_of(error.errors()), expected);
+  }
+}
+
+TEST_F(PackLoaderTest, CheckLoadReportsATestOfAnUnknownRule) {
+  write("a.yaml", rule("R-A", "bank", "record.debit"));
+  write("tests/cases.yaml",
+        lines({"- test: case", "  registry: s.yaml", "  expect: [{rule: R-NONE, school: S}]"}));
+  try {
+    load_pack({folder()}, {}, PackParts::RulesAndTests);
+    FAIL() << "expected a PackError";
+  } catch (const PackError& error) {
+    EXPECT_EQ(
+        texts_of(error.errors()),
+        std::vector<std::string>{folder() + "/tests/cases.yaml:1:3: in test 'case': unknown rule "
+                                            "'R-NONE'"});
+  }
+}
+
+TEST_F(PackLoaderTest, ReadPackWithTestsKeepsThemForTheTestRunner) {
+  write("a.yaml", rule("R-A", "bank", "record.debit"));
+  write("tests/cases.yaml",
+        lines({"- test: case", "  registry: s.yaml", "  expect: [{rule: R-A, school: S}]"}));
+  const PackDocument doc = read_pack({folder()}, PackParts::RulesAndTests);
+  ASSERT_EQ(doc.tests.size(), 1u);
+  EXPECT_EQ(doc.tests[0].name, "case");
+  EXPECT_EQ(doc.rules.size(), 1u);
+}
+
+// ---- source_digest ------------------------------------------------------------------
+
+TEST_F(PackLoaderTest, DigestIsLowerCaseHexSha256AndTheSameForTheSameFiles) {
+  write("a.yaml", rule("R-A", "bank", "record.debit"));
+  write("b.yaml", rule("R-B", "bank", "record.credit"));
+  const std::string digest = load_pack({folder()}, {})->source_digest;
+  ASSERT_EQ(digest.size(), 64u);
+  EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos) << digest;
+  EXPECT_EQ(load_pack({folder()}, {})->source_digest, digest);
+}
+
+TEST_F(PackLoaderTest, DigestChangesWithOneCharacterOfARuleFile) {
+  write("a.yaml", rule("R-A", "bank", "record.debit"));
+  write("b.yaml", rule("R-B", "bank", "record.credit", "  regulation: r1\n"));
+  const std::string before = load_pack({folder()}, {})->source_digest;
+  write("b.yaml", rule("R-B", "bank", "record.credit", "  regulation: r2\n"));
+  EXPECT_NE(load_pack({folder()}, {})->source_digest, before);
+}
+
+TEST_F(PackLoaderTest, DigestCountsFileBoundaries) {
+  // The same rules in the same order, split between the files differently.
+  write("a.yaml", rule("R-A", "bank", "record.debit") + rule("R-B", "bank", "record.debit"));
+  write("b.yaml", rule("R-C", "bank", "record.debit"));
+  const std::string before = load_pack({folder()}, {})->source_digest;
+  write("a.yaml", rule("R-A", "bank", "record.debit"));
+  write("b.yaml", rule("R-B", "bank", "record.debit") + rule("R-C", "bank", "record.debit"));
+  EXPECT_NE(load_pack({folder()}, {})->source_digest, before);
+}
+
+TEST_F(PackLoaderTest, DigestChangesWithTheOverrides) {
+  write("a.yaml", lines({"- {param: n, type: integer, default: 1}",
+                         "- {param: m, type: integer, default: 1}"}) +
+                      rule("R-A", "bank", "$n > $m"));
+  const std::string none = load_pack({folder()}, {})->source_digest;
+  const std::string seven = load_pack({folder()}, {{"n", "7"}})->source_digest;
+  EXPECT_NE(seven, none);
+  EXPECT_NE(load_pack({folder()}, {{"n", "8"}})->source_digest, seven);
+  EXPECT_NE(load_pack({folder()}, {{"m", "7"}})->source_digest, seven);
+  EXPECT_EQ(load_pack({folder()}, {{"n", "7"}})->source_digest, seven);
+}
+
+TEST_F(PackLoaderTest, DigestIgnoresTheTestFiles) {
+  write("a.yaml", rule("R-A", "bank", "record.debit"));
+  write("tests/cases.yaml",
+        lines({"- test: one", "  registry: s.yaml", "  expect: [{rule: R-A, school: S}]"}));
+  const std::string judging = load_pack({folder()}, {})->source_digest;
+  const std::string checking = load_pack({folder()}, {}, PackParts::RulesAndTests)->source_digest;
+  EXPECT_EQ(checking, judging);
+  write("tests/cases.yaml",
+        lines({"- test: two", "  registry: s.yaml", "  expect: [{rule: R-A, school: T}]"}));
+  EXPECT_EQ(load_pack({folder()}, {}, PackParts::RulesAndTests)->source_digest, judging);
 }
 
 }  // namespace

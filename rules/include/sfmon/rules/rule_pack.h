@@ -2,8 +2,8 @@
 // A rule pack in two forms: as read (PackDocument: plain items with their
 // positions, nothing resolved) and as compiled (CompiledPack: lists, macros
 // and parameters resolved, every expression type-checked). Reading takes text,
-// not paths, so tests need no files; load_pack_folder() is the file-system
-// front end used by the CLI.
+// not paths, so tests need no files; read_pack() and load_pack() are the
+// file-system front end used by the CLI.
 
 #include <cstdint>
 #include <map>
@@ -181,6 +181,11 @@ struct CompiledPack {
   std::vector<std::string> param_texts;  // as written (default or override), for reports
   std::vector<TestCaseDoc> tests;
   std::vector<Diagnostic> warnings;
+  // SHA-256 (hex) of everything the compiled rules were made from: the rule
+  // files' texts in the order read, and the parameter overrides. Packs with
+  // equal digests judge alike; state derived from a pack's rules (monitor's
+  // window totals) is keyed by it. Empty for packs compiled from documents.
+  std::string source_digest;
 };
 
 // Resolves and type-checks `pack`, applying `overrides` (parameter name →
@@ -189,15 +194,29 @@ struct CompiledPack {
 std::unique_ptr<CompiledPack> compile_pack(const PackDocument& pack,
                                            const std::map<std::string, std::string>& overrides);
 
-// Reads every *.yaml in `folder` (name order) and `folder/tests/*.yaml`, or
-// one file when `path` is a file, for each path in order. Collects the errors
-// of every file, then throws PackError (also for unreadable files and folders
-// without rules). Used by load_pack(), and by the test runner, which compiles
-// once per test case with that case's parameters.
-PackDocument read_pack(const std::vector<std::string>& paths);
+// Which files of a pack folder read_pack() reads. Judging never uses a pack's
+// test cases, and they change no firing, so it reads the rules only: a broken
+// or unreadable tests/ file or folder cannot stop judging, and no time goes
+// into parsing it. `sfmon rules check` and `rules test` read both, and report
+// a broken tests file (file:line:column) as an invalid pack.
+enum class PackParts {
+  RulesOnly,      // folder/*.yaml
+  RulesAndTests,  // folder/*.yaml and folder/tests/*.yaml (the test cases)
+};
 
-// read_pack(), then compile_pack().
+// Reads every *.yaml in `folder` (name order), and with RulesAndTests then
+// `folder/tests/*.yaml`, or one file when `path` is a file, for each path in
+// order. Collects the errors of every file read, then throws PackError (also
+// for unreadable files and folders without rules). Used by load_pack(), and
+// with RulesAndTests by the test runner, which compiles once per test case
+// with that case's parameters.
+PackDocument read_pack(const std::vector<std::string>& paths, PackParts parts);
+
+// read_pack(paths, parts), then compile_pack(), and sets the result's
+// source_digest (which `parts` does not change: tests do not feed it). Rules
+// only by default: that is what judging loads.
 std::unique_ptr<CompiledPack> load_pack(const std::vector<std::string>& paths,
-                                        const std::map<std::string, std::string>& overrides);
+                                        const std::map<std::string, std::string>& overrides,
+                                        PackParts parts = PackParts::RulesOnly);
 
 }  // namespace sfmon::rules
