@@ -3,8 +3,11 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 
-#include <ostream>
+#include <filesystem>
+#include <iostream>
+#include <system_error>
 
+#include "registry_snapshot.h"
 #include "sfmon/connectors/file_system.h"
 #include "sfmon/connectors/registry_loader.h"
 #include "sfmon/monitor/data_paths.h"
@@ -25,7 +28,54 @@ std::string registry_fingerprint(std::string_view registry_text, std::string_vie
   return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
+namespace {
+
+// Whether `path` names a database file that exists already, i.e. a store
+// that may hold a registry snapshot. Private databases (":memory:", "") start
+// empty, and a "file:" URI may name anything (see SqliteDb::reopenable).
+bool existing_database_file(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return false;
+  std::error_code error;  // unreadable counts as absent: the texts are parsed first then
+  return std::filesystem::is_regular_file(path, error);
+}
+
+// The listed parties of app.watchlist, however the lists were obtained (parsed
+// or from the snapshot), and the mark that they are loaded.
+void finish_lists(AppContext& app) {
+  for (const WatchlistEntry& entry : app.watchlist) {
+    app.listed.push_back(rules::ListedParty{entry.name, entry.account, entry.reason});
+  }
+  app.registry_loaded = true;
+}
+
+// Takes the registry and watchlist from the store's snapshot for
+// `fingerprint`: false when there is none, or it does not decode, which is
+// reported (the caller parses and replaces it).
+bool take_snapshot(AppContext& app, const std::string& fingerprint, std::ostream& warnings) {
+  std::optional<RegistrySnapshot> snapshot;
+  try {
+    snapshot = read_registry_snapshot(*app.db, fingerprint);
+  } catch (const RegistrySnapshotError& error) {
+    warnings << "warning: " << app.config.database << ": " << error.what()
+             << "; the registry is parsed and the snapshot replaced\n";
+    return false;
+  }
+  if (!snapshot) return false;
+  app.registry = std::move(snapshot->registry);
+  app.watchlist = std::move(snapshot->watchlist);
+  app.registry_from_snapshot = true;
+  finish_lists(app);
+  return true;
+}
+
+}  // namespace
+
 AppContext open_app(const std::optional<std::string>& config_path, RegistryUse use) {
+  return open_app(config_path, use, std::cerr);
+}
+
+AppContext open_app(const std::optional<std::string>& config_path, RegistryUse use,
+                    std::ostream& warnings) {
   AppContext app;
   app.config = config_path ? load_config_file(*config_path) : default_config();
   LocalFileSystem fs;
@@ -43,10 +93,7 @@ AppContext open_app(const std::optional<std::string>& config_path, RegistryUse u
     if (app.config.watchlist) {
       app.watchlist = load_watchlist(watchlist_text, *app.config.watchlist);
     }
-    for (const WatchlistEntry& entry : app.watchlist) {
-      app.listed.push_back(rules::ListedParty{entry.name, entry.account, entry.reason});
-    }
-    app.registry_loaded = true;
+    finish_lists(app);
   };
 
   // Reading and hashing the registry text takes about a millisecond;
@@ -61,8 +108,15 @@ AppContext open_app(const std::optional<std::string>& config_path, RegistryUse u
     watchlist_text = read(*app.config.watchlist, "watchlist");
   }
   // A command that needs the registry checks it before touching the store,
-  // so a broken registry leaves no new database behind.
-  if (use == RegistryUse::Load) load_lists(registry_text, watchlist_text);
+  // so a broken registry leaves no new database behind. Only an existing
+  // store may spare the parse, by its snapshot of texts with the same
+  // fingerprint, which parsed without error before; a broken text has
+  // another fingerprint and is parsed below. The one exception: an empty
+  // watchlist file fingerprints like no watchlist at all, but is an error.
+  const bool snapshot_may_answer = use == RegistryUse::Load && app.config.registry &&
+                                   !(app.config.watchlist && watchlist_text.empty()) &&
+                                   existing_database_file(app.config.database);
+  if (use == RegistryUse::Load && !snapshot_may_answer) load_lists(registry_text, watchlist_text);
 
   app.db = std::make_unique<SqliteDb>(app.config.database);
   migrate(*app.db);
@@ -71,13 +125,24 @@ AppContext open_app(const std::optional<std::string>& config_path, RegistryUse u
 
   std::string fingerprint = registry_fingerprint(registry_text, watchlist_text);
   const std::optional<std::string> stored = app.store->registry_fingerprint();
-  if (stored == fingerprint) return app;
+  if (stored == fingerprint) {
+    // Lists parsed before the store was opened (a new or private database)
+    // stand; otherwise the snapshot answers, or the texts are parsed and
+    // the snapshot written for the next command (a store synced before
+    // snapshots existed, or whose snapshot was damaged).
+    if (use != RegistryUse::Load || app.registry_loaded) return app;
+    if (take_snapshot(app, fingerprint, warnings)) return app;
+    load_lists(registry_text, watchlist_text);
+    store_registry_snapshot(*app.db, fingerprint, app.registry, app.watchlist);
+    return app;
+  }
   if (!app.registry_loaded) load_lists(registry_text, watchlist_text);
   // Caps, terms, catalogues, related parties, accounts and the watchlist all
   // feed the rules: alerts stay a function of the stored records and the
   // current registry only if every school with records is judged again. The
   // marks commit with the new tables, so a crash cannot lose them.
   Transaction transaction(*app.db);
+  store_registry_snapshot(*app.db, fingerprint, app.registry, app.watchlist);
   app.store->sync_registry(app.registry, std::move(fingerprint));
   EvaluationQueue queue(*app.db);
   for (const auto& [school, span] : app.store->record_spans_by_school()) {

@@ -505,6 +505,19 @@ BEGIN
 END;
 )sql";
 
+// Version 9: the parsed registry and watchlist, kept with the fingerprint of
+// the texts they were parsed from (monitor/src/registry_snapshot.h). A process
+// whose registry files are unchanged since the last sync reads this instead of
+// parsing the YAML again (about 120 ms for 500 schools).
+constexpr const char* kRegistrySnapshot = R"sql(
+CREATE TABLE registry_snapshot (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),  -- one row at most
+  fingerprint TEXT    NOT NULL CHECK (fingerprint <> ''),
+  format      INTEGER NOT NULL,                    -- encoding version of body
+  body        BLOB    NOT NULL
+) STRICT;
+)sql";
+
 // Version 8: cheaper CHECKs on the tables written per record, file or alert.
 // SQLite codes `x IN (a, b, c)` (three constants or more) as a temporary
 // B-tree, and a CHECK builds it anew for every row written: a quarter of the
@@ -703,6 +716,7 @@ const std::vector<Migration>& schema_migrations() {
       {7, "record counts for the store summary, entries with a balance", kRecordCounts},
       {8, "comparisons instead of IN lists in the CHECKs of per-record and per-alert tables", "",
        rewrite_cheap_checks},
+      {9, "parsed registry snapshot", kRegistrySnapshot},
   };
   return steps;
 }

@@ -167,6 +167,13 @@ Statement& Statement::bind_text_borrowed(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view value) {
+  // A null data pointer would bind NULL instead of an empty BLOB.
+  const char* bytes = value.data() != nullptr ? value.data() : "";
+  check_bind(sqlite3_bind_blob64(stmt_, index, bytes, value.size(), SQLITE_TRANSIENT), index);
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   check_bind(sqlite3_bind_null(stmt_, index), index);
   return *this;
@@ -256,6 +263,17 @@ std::string_view Statement::column_text_view(int index) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
   if (text == nullptr) fail("out of memory reading column " + std::to_string(index));
   return std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+}
+
+std::string_view Statement::column_blob_view(int index) const {
+  check_column(index, SQLITE_BLOB, false);
+  const void* bytes = sqlite3_column_blob(stmt_, index);
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index));
+  // sqlite gives a NULL pointer for a zero-length BLOB, and for no other
+  // BLOB unless it ran out of memory.
+  if (size == 0) return {};
+  if (bytes == nullptr) fail("out of memory reading column " + std::to_string(index));
+  return std::string_view(static_cast<const char*>(bytes), size);
 }
 
 std::optional<std::int64_t> Statement::column_int64_or_null(int index) const {

@@ -37,6 +37,10 @@ struct AppContext {
   Config config;
   Registry registry;  // empty unless registry_loaded
   bool registry_loaded = false;
+  // Loaded from the store's snapshot of the same texts (registry_snapshot.h)
+  // rather than parsed: the registry files are unchanged since they were
+  // last parsed into this store.
+  bool registry_from_snapshot = false;
   std::vector<WatchlistEntry> watchlist;   // empty unless registry_loaded
   std::vector<rules::ListedParty> listed;  // watchlist (and, later, the published blacklist)
   std::unique_ptr<SqliteDb> db;
@@ -60,8 +64,15 @@ void evaluate_pending(AppContext& app, std::ostream& out);
 // school with stored records is marked for evaluation over all of them, since
 // caps, terms, accounts and listed parties feed the rules. Throws ConfigError /
 // RegistryError / StoreError.
+//
+// With RegistryUse::Load and unchanged texts, the lists come from the parsed
+// snapshot the store keeps of them, written whenever open_app parses them
+// (app.registry_from_snapshot); a snapshot that does not decode is reported
+// on `warnings` (one line; std::cerr in the first form) and replaced.
 AppContext open_app(const std::optional<std::string>& config_path,
                     RegistryUse use = RegistryUse::Load);
+AppContext open_app(const std::optional<std::string>& config_path, RegistryUse use,
+                    std::ostream& warnings);
 
 // What the store remembers of a registry and watchlist text: SHA-256 (hex) of
 // a version tag and both texts. Changing the tag makes every store sync once

@@ -78,6 +78,9 @@ class Statement {
   // bind_text. An empty view binds '' (never NULL).
   Statement& bind_text_borrowed(int index, std::string_view value);
   Statement& bind_null(int index);
+  // Binds the bytes of `value` as a BLOB (copied); an empty view binds a
+  // zero-length BLOB, never NULL.
+  Statement& bind_blob(int index, std::string_view value);
   // nullopt binds NULL.
   Statement& bind_int64_or_null(int index, const std::optional<std::int64_t>& value);
   Statement& bind_double_or_null(int index, const std::optional<double>& value);
@@ -106,6 +109,8 @@ class Statement {
   // reset() or other getter call on this column (readers that reuse their
   // strings' storage assign from it).
   std::string_view column_text_view(int index) const;
+  // A BLOB's bytes without a copy, valid as column_text_view's view is.
+  std::string_view column_blob_view(int index) const;
   std::optional<std::int64_t> column_int64_or_null(int index) const;
   std::optional<double> column_double_or_null(int index) const;
   std::optional<std::string> column_text_or_null(int index) const;
