@@ -29,12 +29,29 @@ std::int64_t bounded(std::int64_t time) {
   return std::clamp(time, kEarliest, kLatest);
 }
 
+// Seeding a window with fewer days of totals saves less than the lookup costs.
+constexpr std::int64_t kMinSeedDays = 7;
+
 }  // namespace
 
 ChangeEvaluator::ChangeEvaluator(SqliteDb& db, const rules::CompiledPack& pack,
                                  const std::vector<rules::ListedParty>& listed, const Zone& zone,
-                                 std::int64_t horizon)
-    : db_(db), pack_(pack), listed_(listed), zone_(zone), horizon_(horizon) {}
+                                 std::int64_t horizon, std::string totals_basis)
+    : db_(db),
+      pack_(pack),
+      listed_(listed),
+      zone_(zone),
+      horizon_(horizon),
+      totals_basis_(std::move(totals_basis)),
+      totals_(db) {}
+
+std::int64_t ChangeEvaluator::local_day(std::int64_t time) const {
+  return floor_days(time + zone_.offset_minutes * std::int64_t{60});
+}
+
+std::int64_t ChangeEvaluator::day_start(std::int64_t day) const {
+  return day * kDay - zone_.offset_minutes * std::int64_t{60};
+}
 
 struct ChangeEvaluator::Enrolment {
   // Student → earliest enrolled_at of any of their records, for the students
@@ -50,8 +67,9 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
   ChangedSpan changed{bounded(span.from), bounded(span.to)};
   // A reversal can cancel an entry of any earlier time, and an entry can
   // become the match of any later reversal: with one in play, the whole
-  // history is judged again.
-  if (has_reversal_since(school, changed.from)) changed = {kEarliest, kLatest};
+  // history is judged again (and no daily totals are trusted or kept).
+  const bool whole_history = has_reversal_since(school, changed.from);
+  if (whole_history) changed = {kEarliest, kLatest};
 
   // The facts of the changed span first, to see which rules they take part in.
   std::int64_t loaded_from = bounded(changed.from - kDayMargin);
@@ -101,12 +119,14 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
       any_reads_closing ? std::max(changed.to, next_closing_after(school, changed.to)) : changed.to;
 
   ChangeEvaluation evaluation;
+  evaluation.totals.forget_all = whole_history;
   std::vector<rules::TimeRange> ranges(pack_.rules.size(), rules::TimeRange{1, 0});
   // What the judged rules need loaded, per kind of record: bank records feed
   // bank and balance facts; fee records only fee facts (their one input from
   // other times, the enrolment date, is loaded whole above).
   rules::TimeRange need_bank{loaded_from, loaded_to};
   rules::TimeRange need_fees{loaded_from, loaded_to};
+  std::vector<std::optional<rules::TimeRange>> bank_needs(pack_.rules.size());
   bool closing_rule_judged = false;
   for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
     const rules::CompiledRule& rule = pack_.rules[i];
@@ -132,24 +152,56 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
       kind->from = std::min(kind->from, need.from);
       kind->to = std::max(kind->to, need.to);
     }
+    if ((rule.sources & (rules::kBankFacts | rules::kBalanceFacts)) != 0) bank_needs[i] = need;
     closing_rule_judged = closing_rule_judged || rule.reads_closing_balance;
   }
   if (std::all_of(ranges.begin(), ranges.end(),
                   [](const rules::TimeRange& range) { return range.from > range.to; })) {
+    if (!whole_history) keep_day_totals(school, {{loaded_from, loaded_to}}, evaluation.totals);
     return evaluation;
   }
-  // closing_balance() may fall back to the latest earlier known balance.
+  // closing_balance() may fall back to the latest known balance before
+  // what its rules load.
+  std::int64_t closing_from = kLatest;
   if (closing_rule_judged) {
-    need_bank.from = std::min(need_bank.from, last_closing_before(school, need_bank.from));
+    for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
+      if (pack_.rules[i].reads_closing_balance && bank_needs[i]) {
+        closing_from = std::min(closing_from, bank_needs[i]->from);
+      }
+    }
+    if (closing_from == kLatest) closing_from = need_bank.from;  // balance facts only
+    closing_from = last_closing_before(school, closing_from);
+    need_bank.from = std::min(need_bank.from, closing_from);
   }
 
+  // Records after the changed span first: the latest of them bounds the
+  // judged points, and so which days every judged window covers whole.
   bool loaded_more = false;
-  for (const auto& [need, load] :
-       {std::pair{need_bank, kLoadBank}, std::pair{need_fees, kLoadFees}}) {
-    if (need.from < loaded_from)
-      load_school_records(db_, school, need.from, loaded_from - 1, load, inputs);
-    if (need.to > loaded_to) load_school_records(db_, school, loaded_to + 1, need.to, load, inputs);
-    loaded_more = loaded_more || need.from < loaded_from || need.to > loaded_to;
+  if (need_bank.to > loaded_to)
+    load_school_records(db_, school, loaded_to + 1, need_bank.to, kLoadBank, inputs);
+  if (need_fees.to > loaded_to)
+    load_school_records(db_, school, loaded_to + 1, need_fees.to, kLoadFees, inputs);
+  loaded_more = need_bank.to > loaded_to || need_fees.to > loaded_to;
+  std::optional<Seed> seed;
+  if (!whole_history && !totals_basis_.empty()) {
+    seed = plan_seed(school, ranges, bank_needs, std::min(loaded_from, closing_from));
+  }
+  // The bank records before the changed span, less the seed's days.
+  std::vector<rules::TimeRange> bank_loads;
+  if (seed) {
+    bank_loads = {{need_bank.from, day_start(seed->first_day) - 1},
+                  {day_start(seed->last_day + 1), loaded_from - 1}};
+  } else {
+    bank_loads = {{need_bank.from, loaded_from - 1}};
+  }
+  for (const rules::TimeRange& range : bank_loads) {
+    if (range.from > range.to) continue;
+    load_school_records(db_, school, range.from, range.to, kLoadBank, inputs);
+    loaded_more = true;
+  }
+  if (need_fees.from < loaded_from) {
+    load_school_records(db_, school, need_fees.from, loaded_from - 1, kLoadFees, inputs);
+    loaded_more = true;
   }
   if (loaded_more) {
     // The students of the records loaded now (none of them paid in the
@@ -157,14 +209,123 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
     if (!enrolment && wants_enrolment(inputs)) enrolment.emplace();
     if (enrolment) {
       load_enrolment(school, changed, inputs.fees, *enrolment);
-      inputs.enrolment = std::move(enrolment->earliest);
+      inputs.enrolment = enrolment->earliest;
     }
     load_balances_near(school, std::min(need_bank.from, loaded_from),
                        std::max(need_bank.to, loaded_to), inputs);
     rules::build_school_facts(school, inputs, listed_, zone_, facts);
   }
-  evaluation.firings = rules::evaluate_school(pack_, facts, ranges);
+  if (seed) {
+    std::vector<const rules::WindowSeed*> seeds(pack_.rules.size(), nullptr);
+    seeds[seed->rule] = &seed->window;
+    try {
+      evaluation.firings = rules::evaluate_school(pack_, facts, ranges, seeds);
+      evaluation.days_from_totals = seed->last_day - seed->first_day + 1;
+    } catch (const rules::SeedOverflow&) {
+      // Statistics beyond 128 bits: judge from every fact, as without totals.
+      load_school_records(db_, school, day_start(seed->first_day),
+                          day_start(seed->last_day + 1) - 1, kLoadBank, inputs);
+      rules::build_school_facts(school, inputs, listed_, zone_, facts);
+      evaluation.firings = rules::evaluate_school(pack_, facts, ranges);
+      seed.reset();
+      bank_loads = {{need_bank.from, loaded_from - 1}};
+    }
+  } else {
+    evaluation.firings = rules::evaluate_school(pack_, facts, ranges);
+  }
+  if (!whole_history && !totals_basis_.empty()) {
+    // Totals of every whole day of the loaded records (the seed's days are
+    // not loaded and keep theirs).
+    std::vector<rules::TimeRange> loaded{{loaded_from, std::max(loaded_to, need_bank.to)}};
+    for (const rules::TimeRange& range : bank_loads) {
+      if (range.from <= range.to) loaded.push_back(range);
+    }
+    keep_day_totals(school, std::move(loaded), evaluation.totals);
+  }
   return evaluation;
+}
+
+std::optional<ChangeEvaluator::Seed> ChangeEvaluator::plan_seed(
+    const School& school, const std::vector<rules::TimeRange>& ranges,
+    const std::vector<std::optional<rules::TimeRange>>& bank_needs, std::int64_t near_from) {
+  // The rule whose window reaches furthest back decides what is loaded; only
+  // its window is seeded, every other judged rule must not need those days.
+  std::optional<std::size_t> seeded;
+  for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
+    if (!bank_needs[i]) continue;
+    if (!seeded || bank_needs[i]->from < bank_needs[*seeded]->from) seeded = i;
+  }
+  if (!seeded || !rules::totals_can_stand_in(pack_.rules[*seeded])) return std::nullopt;
+  const rules::CompiledRule& rule = pack_.rules[*seeded];
+  const rules::TimeRange& judged = ranges[*seeded];
+  // Judged points lie at facts: none after the latest loaded record.
+  std::int64_t latest = kEarliest;
+  for (const BankRecord& record : inputs_.bank) {
+    latest = std::max(latest, record.booked_at.utc_seconds);
+  }
+  const std::int64_t last_point = std::min(judged.to, latest);
+  if (last_point < judged.from) return std::nullopt;
+  // Whole local days inside [t - W + 1, t - 1] for every judged point t, in
+  // every closure of the window (so they never enter or leave), and before
+  // everything loaded for the change and the other rules.
+  for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
+    if (i != *seeded && bank_needs[i]) near_from = std::min(near_from, bank_needs[i]->from);
+  }
+  Seed seed;
+  seed.rule = *seeded;
+  seed.first_day = local_day(last_point - rule.window.seconds) + 1;
+  seed.last_day = std::min(local_day(judged.from), local_day(near_from)) - 1;
+  if (seed.last_day - seed.first_day + 1 < kMinSeedDays) return std::nullopt;
+  // Bank facts are derived from their own record, except that a reversal
+  // cancels another: with none booked since the window's earliest record,
+  // the facts of every loaded day match those the totals were made from.
+  if (has_reversal_since(school, bank_needs[*seeded]->from)) return std::nullopt;
+  if (!totals_.sum_days(school.id, rule.id, rule.aggregates.size(), totals_basis_, seed.first_day,
+                        seed.last_day, seed.window.keys)) {
+    return std::nullopt;
+  }
+  seed.window.coordinate = day_start(seed.first_day);
+  return seed;
+}
+
+void ChangeEvaluator::keep_day_totals(const School& school, std::vector<rules::TimeRange> loaded,
+                                      WindowTotalsUpdate& update) {
+  std::vector<const rules::CompiledRule*> rules;
+  for (const rules::CompiledRule& rule : pack_.rules) {
+    if (rule.enabled && rules::totals_can_stand_in(rule)) rules.push_back(&rule);
+  }
+  if (rules.empty() || facts_.facts.empty()) return;
+  // Adjacent loads make one span: a day across their border is whole too.
+  std::sort(loaded.begin(), loaded.end(),
+            [](const rules::TimeRange& a, const rules::TimeRange& b) { return a.from < b.from; });
+  std::vector<rules::TimeRange> spans;
+  for (const rules::TimeRange& range : loaded) {
+    if (!spans.empty() && range.from <= spans.back().to + 1) {
+      spans.back().to = std::max(spans.back().to, range.to);
+    } else {
+      spans.push_back(range);
+    }
+  }
+  // See plan_seed(): without reversals, loaded days have their own facts.
+  if (has_reversal_since(school, spans.front().from)) return;
+  // Days before the first fact or after the last stay unwritten (records
+  // arriving for them would forget them anyway, but they would churn).
+  std::int64_t first_fact_day = facts_.facts.front().day;
+  std::int64_t last_fact_day = first_fact_day;
+  for (const rules::Fact& fact : facts_.facts) {
+    first_fact_day = std::min(first_fact_day, fact.day);
+    last_fact_day = std::max(last_fact_day, fact.day);
+  }
+  for (const rules::CompiledRule* rule : rules) {
+    WindowTotalsUpdate::RuleDays days{rule->id, {}};
+    for (const rules::TimeRange& span : spans) {
+      // Only days loaded whole.
+      const std::int64_t first = std::max(local_day(span.from - 1) + 1, first_fact_day);
+      const std::int64_t last = std::min(local_day(span.to + 1) - 1, last_fact_day);
+      if (first <= last) rules::day_totals(pack_, *rule, facts_, first, last, days.days);
+    }
+    if (!days.days.empty()) update.rules.push_back(std::move(days));
+  }
 }
 
 bool ChangeEvaluator::has_reversal_since(const School& school, std::int64_t from) {

@@ -4,6 +4,8 @@
 // described in sfmon/monitor/rule_runner.h).
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "sfmon/model/registry.h"
@@ -11,6 +13,8 @@
 #include "sfmon/monitor/sqlite_db.h"
 #include "sfmon/rules/fact_builder.h"
 #include "sfmon/rules/rule_pack.h"
+#include "sfmon/rules/window_totals.h"
+#include "window_totals_store.h"
 
 namespace sfmon {
 
@@ -20,10 +24,13 @@ namespace sfmon {
 class ChangeEvaluator {
  public:
   // Everything borrowed must outlive the evaluator. `horizon`: the pack's
-  // longest window reach in seconds (RuleRunner::horizon()).
+  // longest window reach in seconds (RuleRunner::horizon()). `totals_basis`
+  // (window_totals_basis()): daily totals of that basis stand in for the
+  // records of whole days inside every judged window, and evaluations
+  // return the totals of the days they loaded; empty: neither.
   ChangeEvaluator(SqliteDb& db, const rules::CompiledPack& pack,
                   const std::vector<rules::ListedParty>& listed, const Zone& zone,
-                  std::int64_t horizon);
+                  std::int64_t horizon, std::string totals_basis = "");
 
   // The firings of `school` that records changed in `span` (UTC seconds) can
   // affect, and per rule the span of event time they were judged over.
@@ -31,6 +38,28 @@ class ChangeEvaluator {
 
  private:
   struct Enrolment;
+  // Daily totals standing in for the local days [first_day, last_day] in
+  // the window of pack rule `rule`.
+  struct Seed {
+    std::size_t rule = 0;
+    std::int64_t first_day = 0;
+    std::int64_t last_day = 0;
+    rules::WindowSeed window;
+  };
+  // The seed for this evaluation, if the rule whose window reaches furthest
+  // back can take one, every judged window holds a week or more of whole
+  // days that nothing else loaded needs, and their totals are all stored.
+  // `ranges` and `bank_needs` per pack rule: judged spans and bank records
+  // needed (UTC seconds); `near_from`: where the other loads begin.
+  std::optional<Seed> plan_seed(const School& school, const std::vector<rules::TimeRange>& ranges,
+                                const std::vector<std::optional<rules::TimeRange>>& bank_needs,
+                                std::int64_t near_from);
+  // Adds to `update` the totals of every day loaded whole in `loaded` (UTC
+  // seconds), for each rule that keeps them, from facts_.
+  void keep_day_totals(const School& school, std::vector<rules::TimeRange> loaded,
+                       WindowTotalsUpdate& update);
+  std::int64_t local_day(std::int64_t time) const;  // UTC seconds → day in zone_
+  std::int64_t day_start(std::int64_t day) const;   // its first second, UTC
   // Replaces inputs.balances with the school's closing balances of the local
   // days around [from, to] (UTC seconds) and each account's latest before
   // them, all that facts of that span read.
@@ -49,6 +78,8 @@ class ChangeEvaluator {
   const std::vector<rules::ListedParty>& listed_;
   Zone zone_;
   std::int64_t horizon_ = 0;
+  std::string totals_basis_;
+  WindowTotalsStore totals_;
   rules::FactInputs inputs_;
   rules::SchoolFacts facts_;
 };

@@ -7,6 +7,8 @@
 #include "change_evaluator.h"
 #include "in_order_judging.h"
 #include "record_loader.h"
+#include "sfmon/monitor/record_store.h"
+#include "window_totals_store.h"
 
 namespace sfmon {
 namespace {
@@ -95,6 +97,8 @@ RuleRunner::RuleRunner(SqliteDb& db, const rules::CompiledPack& pack, const Regi
     if (!rule.enabled) continue;
     horizon_ = std::max(horizon_, rule.window.seconds + kDay);
   }
+  totals_basis_ =
+      window_totals_basis(pack_, RecordStore(db_).registry_fingerprint().value_or(""), zone_);
 }
 
 RuleRunner::~RuleRunner() = default;
@@ -107,13 +111,15 @@ RunSummary RuleRunner::run_pending() {
   RunSummary summary;
   EvaluationQueue queue(db_);
   AlertStore alerts(db_);
+  WindowTotalsStore totals(db_);
   const std::map<std::string, ChangedSpan> pending = queue.pending();
   std::vector<std::pair<const std::string*, const ChangedSpan*>> marks;
   marks.reserve(pending.size());
   for (const auto& [school_id, span] : pending) marks.emplace_back(&school_id, &span);
   // Schools are judged on two threads and written here in school order.
   const auto make_judge = [&](SqliteDb& db) {
-    return [&marks, this, evaluator = ChangeEvaluator(db, pack_, listed_, zone_, horizon_)](
+    return [&marks, this,
+            evaluator = ChangeEvaluator(db, pack_, listed_, zone_, horizon_, totals_basis_)](
                std::size_t i) mutable {
       const School* school = registry_.find_school(*marks[i].first);
       return school != nullptr ? std::optional(evaluator.evaluate(*school, *marks[i].second))
@@ -125,11 +131,17 @@ RunSummary RuleRunner::run_pending() {
   const auto write = [&](std::size_t i, const std::optional<ChangeEvaluation>& evaluation) {
     const std::string& school_id = *marks[i].first;
     if (!transaction) transaction.emplace(db_);
+    // The marked days' records changed, so their daily totals go, with the
+    // marks. Until now nothing read them: they lie in the span just judged,
+    // whose records evaluation always loads (and keeps totals of anew).
+    totals.forget(school_id, marks[i].second->from, marks[i].second->to);
     // An unregistered school's marks go: its records are judged once it is
     // registered (the registry sync marks them).
     if (evaluation) {
       tally(summary, evaluation->firings,
             alerts.replace_firings(school_id, evaluation->spans, evaluation->firings));
+      totals.write(school_id, totals_basis_, evaluation->totals);
+      summary.days_from_totals += evaluation->days_from_totals;
     }
     queue.clear(school_id);
     if (++in_batch == kSchoolsPerCommit) {
@@ -179,7 +191,8 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
 
 ChangeEvaluation RuleRunner::evaluate(const School& school, const ChangedSpan& span) {
   if (!evaluator_)
-    evaluator_ = std::make_unique<ChangeEvaluator>(db_, pack_, listed_, zone_, horizon_);
+    evaluator_ =
+        std::make_unique<ChangeEvaluator>(db_, pack_, listed_, zone_, horizon_, totals_basis_);
   return evaluator_->evaluate(school, span);
 }
 

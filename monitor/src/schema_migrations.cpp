@@ -518,6 +518,27 @@ CREATE TABLE registry_snapshot (
 ) STRICT;
 )sql";
 
+// Version 10: per school, local day and windowed rule, the totals (per key
+// and aggregate: count, sum, sum of squares) of the records the rule's
+// aggregates took that day (monitor/src/window_totals_store.h). Incremental
+// evaluation reads them instead of the records of the days every judged
+// window covers whole. `basis` names the pack, registry and zone they were
+// computed under; rows of another basis count as missing. Totals stand in
+// only where no reversal is booked, which the partial index finds at once.
+constexpr const char* kWindowDayTotals = R"sql(
+CREATE TABLE window_day_totals (
+  school_id TEXT    NOT NULL,
+  day       INTEGER NOT NULL,  -- local day in the bureau's zone, days since 1970-01-01
+  rule_id   TEXT    NOT NULL,
+  basis     TEXT    NOT NULL,
+  totals    BLOB    NOT NULL,  -- window_totals_store.cpp, encode_day()
+  PRIMARY KEY (school_id, day, rule_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX bank_records_reversals ON bank_records(account, booked_at_utc)
+  WHERE reversal = 1 AND status = 'booked';
+)sql";
+
 // Version 8: cheaper CHECKs on the tables written per record, file or alert.
 // SQLite codes `x IN (a, b, c)` (three constants or more) as a temporary
 // B-tree, and a CHECK builds it anew for every row written: a quarter of the
@@ -717,6 +738,7 @@ const std::vector<Migration>& schema_migrations() {
       {8, "comparisons instead of IN lists in the CHECKs of per-record and per-alert tables", "",
        rewrite_cheap_checks},
       {9, "parsed registry snapshot", kRegistrySnapshot},
+      {10, "daily totals of windowed rules' aggregates, booked reversals index", kWindowDayTotals},
   };
   return steps;
 }

@@ -8,6 +8,7 @@
 #include <boost/accumulators/statistics/tail_quantile.hpp>
 #include <boost/accumulators/statistics/variance.hpp>
 #include <cmath>
+#include <stdexcept>
 
 namespace sfmon::rules {
 namespace {
@@ -68,6 +69,8 @@ void SlidingAggregate::clear() {
   distinct_.clear();
   moment1_ = moment2_ = 0;
   moments_exact_ = true;
+  totals_in_window_ = 0;
+  extra_count_ = 0;
   statistic_.reset();
 }
 
@@ -85,6 +88,10 @@ void SlidingAggregate::slide(std::int64_t lo, std::int64_t hi) {
 }
 
 void SlidingAggregate::enter(std::size_t index) {
+  if (members_[index].totals != nullptr) {
+    enter_totals(*members_[index].totals, +1);
+    return;
+  }
   const Value& value = members_[index].value;
   if (spec_->func == AggregateFunc::Count || value.is_null()) return;
   ++present_;
@@ -128,7 +135,42 @@ void SlidingAggregate::add_moments(const Value& value, int sign) {
                    !__builtin_add_overflow(moment2_, sign * square, &moment2_);
 }
 
+// Totals members only feed aggregates whose state is counts and exact
+// moments (totals_can_stand_in()); anything else is a caller's error.
+void SlidingAggregate::enter_totals(const Moments& totals, int sign) {
+  totals_in_window_ += sign;
+  if (spec_->func == AggregateFunc::Count) {
+    extra_count_ += sign * (totals.count - 1);
+    return;
+  }
+  present_ += sign * totals.count;
+  switch (spec_->func) {
+    case AggregateFunc::Sum: {
+      std::int64_t sum = 0;
+      if (totals.sum > INT64_MAX || totals.sum < INT64_MIN ||
+          __builtin_add_overflow(integer_sum_, sign * static_cast<std::int64_t>(totals.sum),
+                                 &sum)) {
+        throw SeedOverflow();
+      }
+      integer_sum_ = sum;
+      break;
+    }
+    case AggregateFunc::Mean:
+    case AggregateFunc::Stddev:
+      if (!moments_exact_) break;
+      moments_exact_ = !__builtin_add_overflow(moment1_, sign * totals.sum, &moment1_) &&
+                       !__builtin_add_overflow(moment2_, sign * totals.sum_squares, &moment2_);
+      break;
+    default:
+      throw std::logic_error("window totals given to an aggregate that cannot take them");
+  }
+}
+
 void SlidingAggregate::leave(std::size_t index) {
+  if (members_[index].totals != nullptr) {
+    enter_totals(*members_[index].totals, -1);
+    return;
+  }
   const Value& value = members_[index].value;
   if (spec_->func == AggregateFunc::Count || value.is_null()) return;
   --present_;
@@ -161,7 +203,7 @@ void SlidingAggregate::leave(std::size_t index) {
 Value SlidingAggregate::value() const {
   switch (spec_->func) {
     case AggregateFunc::Count:
-      return Value::integer(static_cast<std::int64_t>(end_ - begin_));
+      return Value::integer(static_cast<std::int64_t>(end_ - begin_) + extra_count_);
     case AggregateFunc::Distinct:
       return Value::integer(static_cast<std::int64_t>(distinct_.size()));
     case AggregateFunc::Sum:
@@ -185,6 +227,7 @@ Value SlidingAggregate::statistic() const {
     return typed(nearest_rank_quantile(window_values(), spec_->quantile), spec_->type);
   }
   if (moments_exact_ && spec_->type != ValueType::Number) return statistic_from_moments();
+  if (totals_in_window_ > 0) throw SeedOverflow();  // Boost needs the values
   return statistic_by_boost();
 }
 
@@ -223,6 +266,7 @@ Value SlidingAggregate::statistic_from_moments() const {
   Int128 squared_sum = 0;
   if (__builtin_mul_overflow(n, moment2_, &scaled) ||
       __builtin_mul_overflow(moment1_, moment1_, &squared_sum)) {
+    if (totals_in_window_ > 0) throw SeedOverflow();  // Boost needs the values
     return statistic_by_boost();
   }
   const long double variance = static_cast<long double>(scaled - squared_sum) /
@@ -232,6 +276,7 @@ Value SlidingAggregate::statistic_from_moments() const {
 
 void SlidingAggregate::append_contributors(std::vector<std::uint32_t>& facts) const {
   for (std::size_t i = begin_; i < end_; ++i) {
+    if (members_[i].totals != nullptr) continue;
     if (spec_->func == AggregateFunc::Count || !members_[i].value.is_null()) {
       facts.push_back(members_[i].fact);
     }

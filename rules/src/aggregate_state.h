@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "sfmon/rules/rule_pack.h"
+#include "sfmon/rules/window_totals.h"
 #include "window_keys.h"
 
 namespace sfmon::rules {
@@ -33,6 +34,9 @@ struct AggregateMember {
   std::int64_t coordinate = 0;  // UTC seconds, or the local day for tumbling windows
   std::uint32_t fact = 0;       // index into SchoolFacts::facts
   Value value;                  // the argument's value; Null for count()
+  // Set for totals standing in for facts left out (window_totals.h): the
+  // member counts as totals->count members with those moments. Borrowed.
+  const Moments* totals = nullptr;
 };
 
 class SlidingAggregate {
@@ -56,7 +60,8 @@ class SlidingAggregate {
   Value value() const;
 
   // Appends the facts that fed value(): the window's members (for an
-  // aggregate with an argument, those whose argument is not null).
+  // aggregate with an argument, those whose argument is not null). Totals
+  // members name no fact and are left out.
   void append_contributors(std::vector<std::uint32_t>& facts) const;
 
  private:
@@ -67,6 +72,7 @@ class SlidingAggregate {
   Value statistic_by_boost() const;
   std::vector<double> window_values() const;  // the non-null values, as doubles
   void add_moments(const Value& value, int sign);
+  void enter_totals(const Moments& totals, int sign);
 
   const CompiledAggregate* spec_;
   std::vector<AggregateMember> members_;
@@ -80,6 +86,9 @@ class SlidingAggregate {
   __extension__ __int128 moment1_ = 0;
   __extension__ __int128 moment2_ = 0;
   bool moments_exact_ = true;
+  // Totals members in the window, and what they count beyond one member each.
+  int totals_in_window_ = 0;
+  std::int64_t extra_count_ = 0;
   std::deque<std::size_t> extremes_;  // min/max candidates, monotonic
   std::unordered_map<Value, std::int64_t, window::ValueHash, window::ValueEqual> distinct_;
   mutable std::optional<Value> statistic_;  // cached until the window moves

@@ -9,11 +9,13 @@
 #include "sfmon/rules/evaluator.h"
 
 #include <algorithm>
+#include <map>
 #include <span>
 #include <tuple>
 
 #include "aggregate_state.h"
 #include "fact_context.h"
+#include "sfmon/rules/window_totals.h"
 #include "window_keys.h"
 #include "window_plan.h"
 
@@ -43,12 +45,15 @@ std::string key_name(std::size_t part, std::size_t parts) {
 
 class RuleEvaluation final : public AggregateSource {
  public:
+  // `seed`: totals standing in for facts left out, or nullptr.
   RuleEvaluation(const CompiledRule& rule, const CompiledPack& pack, const SchoolFacts& facts,
-                 const TimeRange& range, std::vector<Firing>& firings)
+                 const TimeRange& range, std::vector<Firing>& firings,
+                 const WindowSeed* seed = nullptr)
       : rule_(rule),
         facts_(facts),
         range_(range),
         firings_(firings),
+        seed_(seed),
         context_(facts, pack.param_values) {
     aggregates_.reserve(rule.aggregates.size());
     for (const CompiledAggregate& spec : rule.aggregates) aggregates_.emplace_back(spec);
@@ -74,6 +79,56 @@ class RuleEvaluation final : public AggregateSource {
       }
     }
     return false;
+  }
+
+  // The totals per local day in [first_day, last_day] of the facts that
+  // feed the rule's aggregates (see day_totals()).
+  void collect_day_totals(std::int64_t first_day, std::int64_t last_day,
+                          std::vector<DayTotals>& out) {
+    struct Day {
+      std::map<std::string, std::vector<Moments>> keys;
+      bool exact = true;
+    };
+    std::map<std::int64_t, Day> days;
+    for (const Fact& fact : facts_.facts) {
+      if (!of_sources(fact) || fact.day < first_day || fact.day > last_day) continue;
+      record_context(fact);
+      const bool where = passes_where();
+      Day* day = nullptr;
+      std::vector<Moments>* moments = nullptr;
+      for (std::size_t a = 0; a < rule_.aggregates.size(); ++a) {
+        const CompiledAggregate& spec = rule_.aggregates[a];
+        if (!(spec.filter ? holds(spec.filter, context_) : where)) continue;
+        if (moments == nullptr) {
+          compute_key();
+          day = &days[fact.day];
+          moments = &day->keys[key_text(key_)];
+          moments->resize(rule_.aggregates.size());
+        }
+        Moments& m = (*moments)[a];
+        if (!spec.argument) {
+          ++m.count;
+          continue;
+        }
+        const Value value = spec.argument->eval(context_);
+        if (value.is_null()) continue;
+        const WideInt x = value.i;
+        ++m.count;
+        day->exact = day->exact && !__builtin_add_overflow(m.sum, x, &m.sum) &&
+                     !__builtin_add_overflow(m.sum_squares, x * x, &m.sum_squares);
+      }
+    }
+    for (std::int64_t d = first_day; d <= last_day; ++d) {
+      DayTotals totals;
+      totals.day = d;
+      if (const auto it = days.find(d); it != days.end()) {
+        if (!it->second.exact) continue;
+        for (auto& [key, moments] : it->second.keys) {
+          totals.keys.push_back(KeyTotals{key, std::move(moments)});
+        }
+      }
+      out.push_back(std::move(totals));
+    }
   }
 
   Value aggregate(int slot) const override {
@@ -164,12 +219,37 @@ class RuleEvaluation final : public AggregateSource {
     }
   }
 
+  // The seed's totals of `key`, or nullptr.
+  const KeyTotals* seed_totals(const std::vector<Value>& key) const {
+    if (seed_ == nullptr) return nullptr;
+    const std::string text = key_text(key);
+    const auto it = std::lower_bound(
+        seed_->keys.begin(), seed_->keys.end(), text,
+        [](const KeyTotals& totals, const std::string& wanted) { return totals.key < wanted; });
+    return it != seed_->keys.end() && it->key == text ? &*it : nullptr;
+  }
+
+  // Members in coordinate order: the seed's totals go before the first fact
+  // after its coordinate.
+  void add_seed_members(const KeyTotals& totals) {
+    for (std::size_t a = 0; a < aggregates_.size(); ++a) {
+      AggregateMember member{seed_->coordinate, kNoFact, {}};
+      member.totals = &totals.aggregates[a];
+      aggregates_[a].add_member(std::move(member));
+    }
+  }
+
   void evaluate_group(std::span<const std::uint32_t> group, const std::vector<Value>& key) {
     const std::size_t stride = rule_.aggregates.size() + 1;
     for (SlidingAggregate& aggregate : aggregates_) aggregate.clear();
     triggers_.clear();
+    const KeyTotals* seed = seed_totals(key);
     for (std::uint32_t e : group) {
       const Fact& fact = facts_.facts[entries_[e].fact];
+      if (seed != nullptr && window_coordinate(rule_.window, fact) > seed_->coordinate) {
+        add_seed_members(*seed);
+        seed = nullptr;
+      }
       const char* fact_flags = &flags_[e * stride];
       if (fact_flags[0]) triggers_.push_back(entries_[e].fact);
       bool context_set = false;
@@ -184,6 +264,7 @@ class RuleEvaluation final : public AggregateSource {
         aggregates_[a].add_member(std::move(member));
       }
     }
+    if (seed != nullptr) add_seed_members(*seed);
     points_.clear();
     plan_evaluations(rule_.window, facts_, triggers_, points_);
     for (const EvaluationPoint& point : points_) {
@@ -253,10 +334,13 @@ class RuleEvaluation final : public AggregateSource {
     return refs;
   }
 
+  static constexpr std::uint32_t kNoFact = UINT32_MAX;  // a totals member's fact
+
   const CompiledRule& rule_;
   const SchoolFacts& facts_;
   const TimeRange& range_;
   std::vector<Firing>& firings_;
+  const WindowSeed* seed_;
   FactContext context_;
   std::vector<SlidingAggregate> aggregates_;
   window::KeyGroups groups_;
@@ -287,14 +371,32 @@ std::vector<Firing> evaluate_school(const CompiledPack& pack, const SchoolFacts&
 
 std::vector<Firing> evaluate_school(const CompiledPack& pack, const SchoolFacts& facts,
                                     std::span<const TimeRange> rule_ranges) {
+  return evaluate_school(pack, facts, rule_ranges, {});
+}
+
+std::vector<Firing> evaluate_school(const CompiledPack& pack, const SchoolFacts& facts,
+                                    std::span<const TimeRange> rule_ranges,
+                                    std::span<const WindowSeed* const> seeds) {
   std::vector<Firing> firings;
   for (std::size_t i = 0; i < pack.rules.size() && i < rule_ranges.size(); ++i) {
     const CompiledRule& rule = pack.rules[i];
     if (!rule.enabled || rule.sources == 0 || rule_ranges[i].from > rule_ranges[i].to) continue;
-    RuleEvaluation(rule, pack, facts, rule_ranges[i], firings).run();
+    const WindowSeed* seed = i < seeds.size() ? seeds[i] : nullptr;
+    if (seed != nullptr && !totals_can_stand_in(rule)) {
+      throw std::logic_error("window totals given for rule " + rule.id +
+                             ", which cannot take them");
+    }
+    RuleEvaluation(rule, pack, facts, rule_ranges[i], firings, seed).run();
   }
   sort_firings(firings);
   return firings;
+}
+
+void day_totals(const CompiledPack& pack, const CompiledRule& rule, const SchoolFacts& facts,
+                std::int64_t first_day, std::int64_t last_day, std::vector<DayTotals>& out) {
+  std::vector<Firing> unused;
+  RuleEvaluation(rule, pack, facts, TimeRange{}, unused)
+      .collect_day_totals(first_day, last_day, out);
 }
 
 RuleReach rule_reach(const CompiledRule& rule) {

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "../../monitor/src/window_totals_store.h"
 #include "sfmon/monitor/alert_store.h"
 #include "sfmon/monitor/record_store.h"
 #include "sfmon/monitor/rule_runner.h"
@@ -314,14 +315,49 @@ std::set<FiringRow> reference_firings(const rules::CompiledPack& pack, const Reg
   return rows;
 }
 
+// Every daily total a store keeps equals the one the full history gives
+// (window_totals_store.h): stale totals would make later seeded runs judge
+// wrong. Returns how many were checked.
+int expect_totals_of_full_history(SqliteDb& db, const rules::CompiledPack& pack,
+                                  const Registry& registry, const Scenario& data) {
+  rules::FactInputs inputs;
+  inputs.bank = data.bank;
+  inputs.fees = data.fees;
+  inputs.balances = data.closings;
+  const rules::SchoolFacts facts =
+      rules::build_school_facts(registry.schools.front(), inputs, listed(), kZone);
+  std::map<std::string, const rules::CompiledRule*> rules_by_id;
+  for (const rules::CompiledRule& rule : pack.rules) rules_by_id[rule.id] = &rule;
+  int checked = 0;
+  Statement rows =
+      db.prepare_uncached("SELECT rule_id, day, totals FROM window_day_totals ORDER BY 1, 2");
+  while (rows.step()) {
+    const rules::CompiledRule& rule = *rules_by_id.at(rows.column_text(0));
+    const std::int64_t day = rows.column_int64(1);
+    rules::DayTotals stored;
+    EXPECT_TRUE(decode_day(rows.column_blob_view(2), rule.aggregates.size(), stored));
+    stored.day = day;
+    std::vector<rules::DayTotals> expected;
+    rules::day_totals(pack, rule, facts, day, day, expected);
+    EXPECT_EQ(stored, expected.at(0)) << rule.id << " day " << day;
+    ++checked;
+  }
+  return checked;
+}
+
 struct Store {
   SqliteDb db{":memory:"};
   Registry registry = make_registry();
   std::int64_t files = 0;
+  std::int64_t days_from_totals = 0;  // over every run
 
-  Store() {
+  // `keep_totals`: the registry is synced with a fingerprint, as open_app
+  // does, so that runs keep daily totals of windowed rules and use them.
+  explicit Store(bool keep_totals = true) {
     migrate(db);
-    RecordStore(db, [] { return std::int64_t{1'740'000'000}; }).sync_registry(registry);
+    RecordStore(db, [] { return std::int64_t{1'740'000'000}; })
+        .sync_registry(
+            registry, keep_totals ? std::optional<std::string>("scenario-registry") : std::nullopt);
   }
 
   // Stores one delivery and marks it for evaluation, as ingest does.
@@ -340,7 +376,9 @@ struct Store {
   }
 
   RunSummary run(const rules::CompiledPack& pack) {
-    return RuleRunner(db, pack, registry, listed(), kZone).run_pending();
+    RunSummary summary = RuleRunner(db, pack, registry, listed(), kZone).run_pending();
+    days_from_totals += summary.days_from_totals;
+    return summary;
   }
 
   std::set<FiringRow> firings() {
@@ -452,6 +490,20 @@ TEST_P(IncrementalEvaluationTest, FileByFileInEventOrderEqualsTheFullEvaluation)
   Store store;
   incremental(store, chronological(), 1);
   EXPECT_EQ(store.firings(), reference(store));
+  // Each new file's 90-day baselines read most of their days as totals; the
+  // reversal of day 100 stops that until it is older than the baselines.
+  EXPECT_GT(store.days_from_totals, GetParam() ? 20 : 1000);
+  EXPECT_GT(expect_totals_of_full_history(store.db, *pack_, store.registry, data()), 60);
+}
+
+TEST_P(IncrementalEvaluationTest, FileByFileWithoutDailyTotalsEqualsTheFullEvaluation) {
+  Store store(/*keep_totals=*/false);
+  incremental(store, chronological(), 1);
+  EXPECT_EQ(store.firings(), reference(store));
+  EXPECT_EQ(store.days_from_totals, 0);
+  Statement rows = store.db.prepare_uncached("SELECT count(*) FROM window_day_totals");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.column_int64(0), 0);
 }
 
 TEST_P(IncrementalEvaluationTest, FileByFileInReverseOrderEqualsTheFullEvaluation) {
@@ -460,6 +512,7 @@ TEST_P(IncrementalEvaluationTest, FileByFileInReverseOrderEqualsTheFullEvaluatio
   Store store;
   incremental(store, order, 1);
   EXPECT_EQ(store.firings(), reference(store));
+  expect_totals_of_full_history(store.db, *pack_, store.registry, data());
 }
 
 TEST_P(IncrementalEvaluationTest, ShuffledDeliveriesLeaveTheSameStoreAsOneRun) {
@@ -475,6 +528,7 @@ TEST_P(IncrementalEvaluationTest, ShuffledDeliveriesLeaveTheSameStoreAsOneRun) {
     incremental(store, order, seed);  // run after every 1, 2 or 3 deliveries
     EXPECT_EQ(store.firings(), reference(store)) << "seed " << seed;
     EXPECT_EQ(store.stored_state(), expected) << "seed " << seed;
+    expect_totals_of_full_history(store.db, *pack_, store.registry, data());
   }
 }
 
@@ -557,6 +611,50 @@ TEST(IncrementalEnrolmentTest, ALateEnrolmentReJudgesTheStudentsRecordsFarFromIt
   EXPECT_EQ(donations_fired(expected).count("S-LATE-150"), 1u);
   EXPECT_EQ(donations_fired(expected).count("S-KEPT-190"), 0u);
   EXPECT_EQ(store.firings(), expected);
+}
+
+TEST(IncrementalTotalsTest, JudgingAChangeForgetsTheTotalsOfItsDays) {
+  const std::unique_ptr<rules::CompiledPack> pack =
+      rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
+  Store store;
+  for (const Batch& batch : scenario().batches) store.deliver(batch);
+  store.run(*pack);
+  // A total of day 150 that no longer holds (as if its records changed).
+  const std::int64_t day = day_date(150).days_since_epoch();
+  const std::string basis = window_totals_basis(*pack, "scenario-registry", kZone);
+  ASSERT_FALSE(basis.empty());
+  rules::DayTotals bogus{day, {rules::KeyTotals{"bogus", {{1, 0, 0}, {1, 5, 25}, {1, 5, 25}}}}};
+  store.db
+      .prepare("INSERT OR REPLACE INTO window_day_totals VALUES (?1, ?2, 'FUND-ANOMALY', ?3, ?4)")
+      .bind_text(1, kSchool)
+      .bind_int64(2, day)
+      .bind_text(3, basis)
+      .bind_blob(4, encode_day(bogus))
+      .run();
+  // A credit on that day. The reversal of day 100 is within the 90-day
+  // baselines judged, so this run keeps no totals of its own: only the
+  // forgetting of the marked days removes the stale one.
+  BankStatement statement;
+  statement.statement_id = "late-credit";
+  statement.account = kBasic;
+  statement.currency = "CNY";
+  BankRecord record = scenario().bank.back();
+  record.account = kBasic;
+  record.bank_ref = "LATE-CREDIT";
+  record.booked_at = at(150, 15);
+  record.amount_fen = 1'000;
+  record.reversal = false;
+  record.reversal_of.clear();
+  record.balance_after_fen.reset();
+  statement.records.push_back(record);
+  BankFile file;
+  file.statements.push_back(statement);
+  store.deliver(file);
+  store.run(*pack);
+  Statement left = store.db.prepare_uncached("SELECT count(*) FROM window_day_totals WHERE day = " +
+                                             std::to_string(day));
+  ASSERT_TRUE(left.step());
+  EXPECT_EQ(left.column_int64(0), 0);
 }
 
 TEST(IncrementalSpansTest, ANewDayJudgesOnlyWhatItCanReach) {

@@ -26,6 +26,19 @@
 // with a booked reversal at or after a is evaluated over its whole history
 // (a reversal may cancel an entry of any earlier time). A reversal booked
 // before the entry it names is matched only when both are loaded.
+//
+// Daily totals: a look-back rule whose aggregates are counts, sums and
+// exact moments (FUND-ANOMALY's 90-day baseline; rules/window_totals.h)
+// would read back its whole window for one new day. Every evaluation keeps,
+// per local day it loaded whole, the totals of what that rule's aggregates
+// take (window_totals_store.h), and the next evaluation reads the days that
+// every judged window covers whole as one total instead of their records,
+// when those days are a week or more, nothing else judged needs them, all
+// their totals are stored under the current pack, registry and zone, and no
+// reversal is booked since the window's earliest record (bank facts are
+// then derived from their own record alone). Firings are the same either
+// way; the incremental tests check that, and that every stored total is
+// the one the full history gives.
 
 #include <cstdint>
 #include <map>
@@ -41,6 +54,7 @@
 #include "sfmon/rules/evaluator.h"
 #include "sfmon/rules/fact_builder.h"
 #include "sfmon/rules/rule_pack.h"
+#include "sfmon/rules/window_totals.h"
 
 namespace sfmon {
 
@@ -68,12 +82,28 @@ class EvaluationQueue {
   SqliteDb& db_;
 };
 
+// Daily totals of windowed rules that an evaluation computed for one school
+// (monitor/src/window_totals_store.h keeps them), for its writer to store.
+struct WindowTotalsUpdate {
+  // Drop every total of the school first: its facts may have changed
+  // anywhere (a reversal was judged).
+  bool forget_all = false;
+  struct RuleDays {
+    std::string rule_id;
+    std::vector<rules::DayTotals> days;
+  };
+  std::vector<RuleDays> rules;
+};
+
 // The firings of a school that a change of its records can affect, and per
 // rule the span of event time they were judged over (rules that cannot
-// change are left out).
+// change are left out), and the daily totals worked out on the way.
 struct ChangeEvaluation {
   std::vector<rules::Firing> firings;
   std::vector<RuleSpan> spans;
+  WindowTotalsUpdate totals;
+  // Local days whose records were not read because daily totals stood in.
+  std::int64_t days_from_totals = 0;
 };
 
 struct RunSummary {
@@ -81,13 +111,16 @@ struct RunSummary {
   int firings = 0;
   MergeSummary merged;
   std::map<std::string, int> firings_per_rule;
+  std::int64_t days_from_totals = 0;  // see ChangeEvaluation
 };
 
 class ChangeEvaluator;
 
 class RuleRunner {
  public:
-  // Everything borrowed must outlive the runner.
+  // Everything borrowed must outlive the runner. Daily totals of windowed
+  // rules are used and kept when the pack has a source digest and the store
+  // a synced registry (window_totals_store.h).
   RuleRunner(SqliteDb& db, const rules::CompiledPack& pack, const Registry& registry,
              const std::vector<rules::ListedParty>& listed, const Zone& zone);
   ~RuleRunner();
@@ -123,6 +156,7 @@ class RuleRunner {
   const std::vector<rules::ListedParty>& listed_;
   Zone zone_;
   std::int64_t horizon_ = 0;
+  std::string totals_basis_;  // empty: no daily totals
   // evaluate()'s, made when first used.
   std::unique_ptr<ChangeEvaluator> evaluator_;
 };
