@@ -613,6 +613,30 @@ TEST(IncrementalEnrolmentTest, ALateEnrolmentReJudgesTheStudentsRecordsFarFromIt
   EXPECT_EQ(store.firings(), expected);
 }
 
+// A bank file of one entry of the basic account with the supplier
+// (`amount` < 0: a debit to it), after the scenario's records.
+BankFile one_entry_file(const std::string& ref, Instant when, Fen amount) {
+  BankStatement statement;
+  statement.statement_id = ref;
+  statement.account = kBasic;
+  statement.currency = "CNY";
+  BankRecord record = scenario().bank.back();
+  record.account = kBasic;
+  record.bank_ref = ref;
+  record.booked_at = when;
+  record.amount_fen = amount;
+  record.counterparty.name = "长沙某某食品有限公司";
+  record.counterparty.account = kSupplierAccount;
+  record.counterparty.cls = CounterpartyClass::Organisation;
+  record.reversal = false;
+  record.reversal_of.clear();
+  record.balance_after_fen.reset();
+  statement.records.push_back(record);
+  BankFile file;
+  file.statements.push_back(statement);
+  return file;
+}
+
 TEST(IncrementalTotalsTest, JudgingAChangeForgetsTheTotalsOfItsDays) {
   const std::unique_ptr<rules::CompiledPack> pack =
       rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
@@ -634,22 +658,7 @@ TEST(IncrementalTotalsTest, JudgingAChangeForgetsTheTotalsOfItsDays) {
   // A credit on that day. The reversal of day 100 is within the 90-day
   // baselines judged, so this run keeps no totals of its own: only the
   // forgetting of the marked days removes the stale one.
-  BankStatement statement;
-  statement.statement_id = "late-credit";
-  statement.account = kBasic;
-  statement.currency = "CNY";
-  BankRecord record = scenario().bank.back();
-  record.account = kBasic;
-  record.bank_ref = "LATE-CREDIT";
-  record.booked_at = at(150, 15);
-  record.amount_fen = 1'000;
-  record.reversal = false;
-  record.reversal_of.clear();
-  record.balance_after_fen.reset();
-  statement.records.push_back(record);
-  BankFile file;
-  file.statements.push_back(statement);
-  store.deliver(file);
+  store.deliver(one_entry_file("LATE-CREDIT", at(150, 15), 1'000));
   store.run(*pack);
   Statement left = store.db.prepare_uncached("SELECT count(*) FROM window_day_totals WHERE day = " +
                                              std::to_string(day));
@@ -666,27 +675,12 @@ TEST(IncrementalSpansTest, ANewDayJudgesOnlyWhatItCanReach) {
 
   // One more ordinary debit on the day after the scenario.
   RuleRunner runner(store.db, *pack, store.registry, listed(), kZone);
-  BankStatement statement;
-  statement.statement_id = "late";
-  statement.account = kBasic;
-  statement.currency = "CNY";
-  BankRecord record = scenario().bank.back();
-  record.account = kBasic;
-  record.bank_ref = "NEW-1";
-  record.booked_at = at(kDays, 14);
-  record.amount_fen = -1'000'000;
-  record.counterparty.name = "长沙某某食品有限公司";
-  record.counterparty.account = kSupplierAccount;
-  record.counterparty.cls = CounterpartyClass::Organisation;
-  record.balance_after_fen.reset();
-  statement.records.push_back(record);
-  BankFile file;
-  file.statements.push_back(statement);
+  const BankFile file = one_entry_file("NEW-1", at(kDays, 14), -1'000'000);
   RecordStore(store.db, [] {
     return std::int64_t{1'740'000'000};
   }).store_bank_file(file, {"bank-inbox", "late", "late", "bank", ""});
 
-  const std::int64_t t = record.booked_at.utc_seconds;
+  const std::int64_t t = file.statements[0].records[0].booked_at.utc_seconds;
   const RuleRunner::Evaluation evaluation =
       runner.evaluate(store.registry.schools.front(), ChangedSpan{t, t});
   std::map<std::string, RuleSpan> spans;

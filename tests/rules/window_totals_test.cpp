@@ -220,32 +220,30 @@ std::vector<Fact> random_history(unsigned seed, int days) {
   return facts;
 }
 
-TEST(WindowTotalsTest, SeededBaselineFiresExactlyAsTheFullHistory) {
-  const auto pack = pack_of(kAnomaly);
+// Over twelve random histories of `days` days judged from day `judged_day`:
+// the seed stands in for at least `min_seeded` days each time, and the
+// comparisons see more than `min_fired` firings in all.
+void expect_seeded_as_full(const CompiledPack& pack, int days, int judged_day,
+                           std::int64_t min_seeded, int min_fired) {
   int fired = 0;
   for (unsigned seed = 1; seed <= 12; ++seed) {
-    SeededEvaluation evaluation(*pack, random_history(seed, 150));
+    SeededEvaluation evaluation(pack, random_history(seed, days));
     std::int64_t seeded_days = 0;
-    const auto [full, seeded] = evaluation.run(day_start(kFirstDay + 140), seeded_days);
-    EXPECT_GE(seeded_days, 70) << "seed " << seed;
+    const auto [full, seeded] = evaluation.run(day_start(kFirstDay + judged_day), seeded_days);
+    EXPECT_GE(seeded_days, min_seeded) << "seed " << seed;
     EXPECT_EQ(seeded, full) << "seed " << seed;
     fired += static_cast<int>(full.size());
   }
-  EXPECT_GT(fired, 3);  // the outliers fire, so the comparison sees firings
+  EXPECT_GT(fired, min_fired);
+}
+
+TEST(WindowTotalsTest, SeededBaselineFiresExactlyAsTheFullHistory) {
+  // The outliers fire, so the comparison sees firings.
+  expect_seeded_as_full(*pack_of(kAnomaly), 150, 140, 70, 3);
 }
 
 TEST(WindowTotalsTest, SeededKeyedSumsWithFiltersFireExactlyAsTheFullHistory) {
-  const auto pack = pack_of(kPerParty);
-  int fired = 0;
-  for (unsigned seed = 1; seed <= 12; ++seed) {
-    SeededEvaluation evaluation(*pack, random_history(seed, 60));
-    std::int64_t seeded_days = 0;
-    const auto [full, seeded] = evaluation.run(day_start(kFirstDay + 55), seeded_days);
-    EXPECT_GE(seeded_days, 20) << "seed " << seed;
-    EXPECT_EQ(seeded, full) << "seed " << seed;
-    fired += static_cast<int>(full.size());
-  }
-  EXPECT_GT(fired, 10);
+  expect_seeded_as_full(*pack_of(kPerParty), 60, 55, 20, 10);
 }
 
 TEST(WindowTotalsTest, ASeedWhoseMomentsOverflowAsksForTheFacts) {
