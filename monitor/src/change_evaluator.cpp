@@ -234,13 +234,16 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
     evaluation.firings = rules::evaluate_school(pack_, facts, ranges);
   }
   if (!whole_history && !totals_basis_.empty()) {
-    // Totals of every whole day of the loaded records (the seed's days are
-    // not loaded and keep theirs).
+    // Totals of the whole days of the loaded records (the seed's days are
+    // not loaded and keep theirs). A seed found every day of the window
+    // stored, so only the changed days (forgotten when this is written) are
+    // new; without one, all are kept, which also fills in missing days.
     std::vector<rules::TimeRange> loaded{{loaded_from, std::max(loaded_to, need_bank.to)}};
     for (const rules::TimeRange& range : bank_loads) {
       if (range.from <= range.to) loaded.push_back(range);
     }
-    keep_day_totals(school, std::move(loaded), evaluation.totals);
+    keep_day_totals(school, std::move(loaded), evaluation.totals,
+                    seed ? std::optional(changed) : std::nullopt);
   }
   return evaluation;
 }
@@ -289,7 +292,8 @@ std::optional<ChangeEvaluator::Seed> ChangeEvaluator::plan_seed(
 }
 
 void ChangeEvaluator::keep_day_totals(const School& school, std::vector<rules::TimeRange> loaded,
-                                      WindowTotalsUpdate& update) {
+                                      WindowTotalsUpdate& update,
+                                      std::optional<ChangedSpan> changed) {
   std::vector<const rules::CompiledRule*> rules;
   for (const rules::CompiledRule& rule : pack_.rules) {
     if (rule.enabled && rules::totals_can_stand_in(rule)) rules.push_back(&rule);
@@ -315,6 +319,10 @@ void ChangeEvaluator::keep_day_totals(const School& school, std::vector<rules::T
   for (const rules::Fact& fact : facts_.facts) {
     first_fact_day = std::min(first_fact_day, fact.day);
     last_fact_day = std::max(last_fact_day, fact.day);
+  }
+  if (changed) {
+    first_fact_day = std::max(first_fact_day, local_day(changed->from));
+    last_fact_day = std::min(last_fact_day, local_day(changed->to));
   }
   for (const rules::CompiledRule* rule : rules) {
     WindowTotalsUpdate::RuleDays days{rule->id, {}};

@@ -55,9 +55,11 @@ class ChangeEvaluator {
                                 const std::vector<std::optional<rules::TimeRange>>& bank_needs,
                                 std::int64_t near_from);
   // Adds to `update` the totals of every day loaded whole in `loaded` (UTC
-  // seconds), for each rule that keeps them, from facts_.
+  // seconds), for each rule that keeps them, from facts_; with `changed`,
+  // only of the local days of that span (the days run_pending forgets).
   void keep_day_totals(const School& school, std::vector<rules::TimeRange> loaded,
-                       WindowTotalsUpdate& update);
+                       WindowTotalsUpdate& update,
+                       std::optional<ChangedSpan> changed = std::nullopt);
   std::int64_t local_day(std::int64_t time) const;  // UTC seconds → day in zone_
   std::int64_t day_start(std::int64_t day) const;   // its first second, UTC
   // Replaces inputs.balances with the school's closing balances of the local

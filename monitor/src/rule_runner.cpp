@@ -134,7 +134,7 @@ RunSummary RuleRunner::run_pending() {
     // The marked days' records changed, so their daily totals go, with the
     // marks. Until now nothing read them: they lie in the span just judged,
     // whose records evaluation always loads (and keeps totals of anew).
-    totals.forget(school_id, marks[i].second->from, marks[i].second->to);
+    totals.forget(school_id, marks[i].second->from, marks[i].second->to, zone_);
     // An unregistered school's marks go: its records are judged once it is
     // registered (the registry sync marks them).
     if (evaluation) {

@@ -159,11 +159,13 @@ void WindowTotalsStore::write(const std::string& school_id, const std::string& b
   }
 }
 
-void WindowTotalsStore::forget(const std::string& school_id, std::int64_t from, std::int64_t to) {
+void WindowTotalsStore::forget(const std::string& school_id, std::int64_t from, std::int64_t to,
+                               const Zone& zone) {
+  const std::int64_t offset = zone.offset_minutes * std::int64_t{60};
   db_.prepare("DELETE FROM window_day_totals WHERE school_id = ?1 AND day BETWEEN ?2 AND ?3")
       .bind_text(1, school_id)
-      .bind_int64(2, floor_days(from) - 1)
-      .bind_int64(3, floor_days(to) + 1)
+      .bind_int64(2, floor_days(from + offset))
+      .bind_int64(3, floor_days(to + offset))
       .run();
 }
 

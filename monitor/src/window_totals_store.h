@@ -53,9 +53,9 @@ class WindowTotalsStore {
   void write(const std::string& school_id, const std::string& basis,
              const WindowTotalsUpdate& update);
 
-  // Drops the school's totals of every local day that [from, to] (UTC
-  // seconds) can touch in any zone: a day more on each side.
-  void forget(const std::string& school_id, std::int64_t from, std::int64_t to);
+  // Drops the school's totals of the local days (in `zone`) of [from, to]
+  // (UTC seconds): a day's totals depend on that day's records alone.
+  void forget(const std::string& school_id, std::int64_t from, std::int64_t to, const Zone& zone);
 
  private:
   SqliteDb& db_;

@@ -139,17 +139,23 @@ TEST_F(WindowTotalsStoreTest, WritingADayAgainReplacesItAndForgetAllClearsOnlyTh
   EXPECT_EQ(rows("S2"), 2);
 }
 
-TEST_F(WindowTotalsStoreTest, ForgettingAChangeDropsTheDaysAroundIt) {
+TEST_F(WindowTotalsStoreTest, ForgettingAChangeDropsItsLocalDays) {
   write_days("S1", 100, 110);
   write_days("S2", 100, 110);
-  // A change on day 105 (any time of it, any zone): days 104 to 106 go.
-  store_.forget("S1", 105 * kDay + 3600, 105 * kDay + 7200);
-  EXPECT_EQ(rows("S1"), 8);
+  // 00:00 to 23:59 of local day 105 in Shanghai (16:00 to 15:59 UTC).
+  const Zone shanghai;
+  const std::int64_t start = 105 * kDay - 8 * 3600;
+  store_.forget("S1", start, start + kDay - 1, shanghai);
+  EXPECT_EQ(rows("S1"), 10);
   EXPECT_EQ(rows("S2"), 11);
   std::vector<KeyTotals> sums;
-  EXPECT_TRUE(sum(100, 103, sums));
-  EXPECT_FALSE(sum(100, 104, sums));
-  EXPECT_TRUE(sum(107, 110, sums));
+  EXPECT_TRUE(sum(100, 104, sums));
+  EXPECT_FALSE(sum(100, 105, sums));
+  EXPECT_TRUE(sum(106, 110, sums));
+  // The same instants in UTC touch days 104 and 105.
+  store_.forget("S1", start, start + kDay - 1, Zone{"UTC", 0});
+  EXPECT_EQ(rows("S1"), 9);
+  EXPECT_FALSE(sum(104, 104, sums));
 }
 
 }  // namespace
