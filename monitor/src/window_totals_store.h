@@ -5,8 +5,9 @@
 // Validity: a day's totals are the totals of the facts of that day as the
 // pack, the registry and the zone named by `basis` derive them. When
 // RuleRunner::run_pending judges a school's marked changes it forgets the
-// days around them in the transaction that clears the marks (evaluation
-// never reads totals of the span it judges, so none are read stale before);
+// local days of the marked span in the transaction that clears the marks
+// (evaluation never reads totals of the span it judges, so none are read
+// stale before), and stores the totals the evaluation worked out;
 // a pack, registry, watchlist or zone change changes the basis, so every
 // older row reads as missing until evaluation writes it again.
 
