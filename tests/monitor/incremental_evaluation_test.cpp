@@ -297,16 +297,20 @@ const Scenario& scenario(bool with_reversal = true) {
 
 using FiringRow = std::tuple<std::string, std::string, std::int64_t, std::string, std::string>;
 
-// What a full evaluation of every record gives: (rule, dedup key, time,
-// level, message).
-std::set<FiringRow> reference_firings(const rules::CompiledPack& pack, const Registry& registry,
-                                      const Scenario& data = scenario()) {
+// The facts of every record of the scenario (they borrow `registry`).
+rules::SchoolFacts full_history_facts(const Registry& registry, const Scenario& data) {
   rules::FactInputs inputs;
   inputs.bank = data.bank;
   inputs.fees = data.fees;
   inputs.balances = data.closings;
-  const rules::SchoolFacts facts =
-      rules::build_school_facts(registry.schools.front(), inputs, listed(), kZone);
+  return rules::build_school_facts(registry.schools.front(), inputs, listed(), kZone);
+}
+
+// What a full evaluation of every record gives: (rule, dedup key, time,
+// level, message).
+std::set<FiringRow> reference_firings(const rules::CompiledPack& pack, const Registry& registry,
+                                      const Scenario& data = scenario()) {
+  const rules::SchoolFacts facts = full_history_facts(registry, data);
   std::set<FiringRow> rows;
   for (const rules::Firing& firing : rules::evaluate_school(pack, facts)) {
     rows.emplace(firing.rule_id, firing.dedup_key, firing.time, rules::to_string(firing.level),
@@ -320,12 +324,7 @@ std::set<FiringRow> reference_firings(const rules::CompiledPack& pack, const Reg
 // wrong. Returns how many were checked.
 int expect_totals_of_full_history(SqliteDb& db, const rules::CompiledPack& pack,
                                   const Registry& registry, const Scenario& data) {
-  rules::FactInputs inputs;
-  inputs.bank = data.bank;
-  inputs.fees = data.fees;
-  inputs.balances = data.closings;
-  const rules::SchoolFacts facts =
-      rules::build_school_facts(registry.schools.front(), inputs, listed(), kZone);
+  const rules::SchoolFacts facts = full_history_facts(registry, data);
   std::map<std::string, const rules::CompiledRule*> rules_by_id;
   for (const rules::CompiledRule& rule : pack.rules) rules_by_id[rule.id] = &rule;
   int checked = 0;
