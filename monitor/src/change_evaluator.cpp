@@ -21,10 +21,6 @@ constexpr std::int64_t kDayMargin = 2 * kDay;
 constexpr std::int64_t kEarliest = -(std::int64_t{1} << 52);
 constexpr std::int64_t kLatest = std::int64_t{1} << 52;
 
-std::int64_t floor_days(std::int64_t seconds) {
-  return seconds >= 0 ? seconds / kDay : -((-seconds + kDay - 1) / kDay);
-}
-
 std::int64_t bounded(std::int64_t time) {
   return std::clamp(time, kEarliest, kLatest);
 }
@@ -46,7 +42,7 @@ ChangeEvaluator::ChangeEvaluator(SqliteDb& db, const rules::CompiledPack& pack,
       totals_(db) {}
 
 std::int64_t ChangeEvaluator::local_day(std::int64_t time) const {
-  return floor_days(time + zone_.offset_minutes * std::int64_t{60});
+  return local_day_of(time, zone_);
 }
 
 std::int64_t ChangeEvaluator::day_start(std::int64_t day) const {
@@ -68,7 +64,8 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
   // A reversal can cancel an entry of any earlier time, and an entry can
   // become the match of any later reversal: with one in play, the whole
   // history is judged again (and no daily totals are trusted or kept).
-  const bool whole_history = has_reversal_since(school, changed.from);
+  latest_reversal_ = latest_booked_reversal(school);
+  const bool whole_history = reversal_since(changed.from);
   if (whole_history) changed = {kEarliest, kLatest};
 
   // The facts of the changed span first, to see which rules they take part in.
@@ -157,7 +154,7 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
   }
   if (std::all_of(ranges.begin(), ranges.end(),
                   [](const rules::TimeRange& range) { return range.from > range.to; })) {
-    if (!whole_history) keep_day_totals(school, {{loaded_from, loaded_to}}, evaluation.totals);
+    if (!whole_history) keep_day_totals({{loaded_from, loaded_to}}, evaluation.totals);
     return evaluation;
   }
   // closing_balance() may fall back to the latest known balance before
@@ -242,7 +239,7 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
     for (const rules::TimeRange& range : bank_loads) {
       if (range.from <= range.to) loaded.push_back(range);
     }
-    keep_day_totals(school, std::move(loaded), evaluation.totals,
+    keep_day_totals(std::move(loaded), evaluation.totals,
                     seed ? std::optional(changed) : std::nullopt);
   }
   return evaluation;
@@ -282,7 +279,7 @@ std::optional<ChangeEvaluator::Seed> ChangeEvaluator::plan_seed(
   // Bank facts are derived from their own record, except that a reversal
   // cancels another: with none booked since the window's earliest record,
   // the facts of every loaded day match those the totals were made from.
-  if (has_reversal_since(school, bank_needs[*seeded]->from)) return std::nullopt;
+  if (reversal_since(bank_needs[*seeded]->from)) return std::nullopt;
   if (!totals_.sum_days(school.id, rule.id, rule.aggregates.size(), totals_basis_, seed.first_day,
                         seed.last_day, seed.window.keys)) {
     return std::nullopt;
@@ -291,7 +288,7 @@ std::optional<ChangeEvaluator::Seed> ChangeEvaluator::plan_seed(
   return seed;
 }
 
-void ChangeEvaluator::keep_day_totals(const School& school, std::vector<rules::TimeRange> loaded,
+void ChangeEvaluator::keep_day_totals(std::vector<rules::TimeRange> loaded,
                                       WindowTotalsUpdate& update,
                                       std::optional<ChangedSpan> changed) {
   std::vector<const rules::CompiledRule*> rules;
@@ -311,7 +308,7 @@ void ChangeEvaluator::keep_day_totals(const School& school, std::vector<rules::T
     }
   }
   // See plan_seed(): without reversals, loaded days have their own facts.
-  if (has_reversal_since(school, spans.front().from)) return;
+  if (reversal_since(spans.front().from)) return;
   // Days before the first fact or after the last stay unwritten (records
   // arriving for them would forget them anyway, but they would churn).
   std::int64_t first_fact_day = facts_.facts.front().day;
@@ -336,14 +333,18 @@ void ChangeEvaluator::keep_day_totals(const School& school, std::vector<rules::T
   }
 }
 
-bool ChangeEvaluator::has_reversal_since(const School& school, std::int64_t from) {
+std::optional<std::int64_t> ChangeEvaluator::latest_booked_reversal(const School& school) {
+  // A seek per account in bank_records_reversals (booked reversals only).
   Statement& query = db_.prepare(
-      "SELECT 1 FROM bank_records b JOIN accounts a ON a.number = b.account "
-      "WHERE a.school_id = ?1 AND b.booked_at_utc >= ?2 AND b.reversal = 1 "
-      "AND b.status = 'booked' LIMIT 1");
+      "SELECT max(b.booked_at_utc) FROM bank_records b JOIN accounts a ON a.number = b.account "
+      "WHERE a.school_id = ?1 AND b.reversal = 1 AND b.status = 'booked'");
   ResetGuard guard(query);
-  query.bind_text(1, school.id).bind_int64(2, from);
-  return query.step();
+  query.bind_text(1, school.id);
+  return query.step() ? query.column_int64_or_null(0) : std::nullopt;
+}
+
+bool ChangeEvaluator::reversal_since(std::int64_t from) const {
+  return latest_reversal_ && *latest_reversal_ >= from;
 }
 
 void ChangeEvaluator::load_enrolment(const School& school, const ChangedSpan& span,
@@ -463,7 +464,7 @@ void ChangeEvaluator::load_balances_near(const School& school, std::int64_t from
   constexpr std::int64_t kFirstDay = -719162;  // 0001-01-01
   constexpr std::int64_t kLastDay = 2932896;   // 9999-12-31
   const auto day = [&](std::int64_t time, std::int64_t shift) {
-    const std::int64_t days = floor_days(time + zone_.offset_minutes * std::int64_t{60}) + shift;
+    const std::int64_t days = local_day(time) + shift;
     return Date::from_days_since_epoch(std::clamp(days, kFirstDay, kLastDay)).to_string();
   };
   const std::string first = day(from, -1);

@@ -57,8 +57,7 @@ class ChangeEvaluator {
   // Adds to `update` the totals of every day loaded whole in `loaded` (UTC
   // seconds), for each rule that keeps them, from facts_; with `changed`,
   // only of the local days of that span (the days run_pending forgets).
-  void keep_day_totals(const School& school, std::vector<rules::TimeRange> loaded,
-                       WindowTotalsUpdate& update,
+  void keep_day_totals(std::vector<rules::TimeRange> loaded, WindowTotalsUpdate& update,
                        std::optional<ChangedSpan> changed = std::nullopt);
   std::int64_t local_day(std::int64_t time) const;  // UTC seconds → day in zone_
   std::int64_t day_start(std::int64_t day) const;   // its first second, UTC
@@ -67,7 +66,11 @@ class ChangeEvaluator {
   // them, all that facts of that span read.
   void load_balances_near(const School& school, std::int64_t from, std::int64_t to,
                           rules::FactInputs& inputs);
-  bool has_reversal_since(const School& school, std::int64_t from);
+  // When the school's latest booked reversal was booked (UTC seconds), if any.
+  std::optional<std::int64_t> latest_booked_reversal(const School& school);
+  // Whether the evaluated school has a booked reversal at or after `from`
+  // (latest_reversal_, read once per evaluate()).
+  bool reversal_since(std::int64_t from) const;
   // Adds the enrolment of the students of `fees` not in `enrolment` yet, and
   // the span of their records that inherit an enrolment `span` moved.
   void load_enrolment(const School& school, const ChangedSpan& span,
@@ -82,6 +85,7 @@ class ChangeEvaluator {
   std::int64_t horizon_ = 0;
   std::string totals_basis_;
   WindowTotalsStore totals_;
+  std::optional<std::int64_t> latest_reversal_;  // of the school being evaluated
   rules::FactInputs inputs_;
   rules::SchoolFacts facts_;
 };

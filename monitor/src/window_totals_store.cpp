@@ -12,10 +12,6 @@ namespace {
 constexpr std::int64_t kDay = 86400;
 __extension__ typedef unsigned __int128 WideBits;
 
-std::int64_t floor_days(std::int64_t seconds) {
-  return seconds >= 0 ? seconds / kDay : -((-seconds + kDay - 1) / kDay);
-}
-
 // Fixed-width little-endian integers: the blob reads the same on any host.
 void put_u64(std::string& out, std::uint64_t value) {
   for (int i = 0; i < 8; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
@@ -61,6 +57,11 @@ class BlobReader {
 };
 
 }  // namespace
+
+std::int64_t local_day_of(std::int64_t utc_seconds, const Zone& zone) {
+  const std::int64_t local = utc_seconds + zone.offset_minutes * std::int64_t{60};
+  return local >= 0 ? local / kDay : -((-local + kDay - 1) / kDay);
+}
 
 std::string window_totals_basis(const rules::CompiledPack& pack,
                                 const std::string& registry_fingerprint, const Zone& zone) {
@@ -161,11 +162,10 @@ void WindowTotalsStore::write(const std::string& school_id, const std::string& b
 
 void WindowTotalsStore::forget(const std::string& school_id, std::int64_t from, std::int64_t to,
                                const Zone& zone) {
-  const std::int64_t offset = zone.offset_minutes * std::int64_t{60};
   db_.prepare("DELETE FROM window_day_totals WHERE school_id = ?1 AND day BETWEEN ?2 AND ?3")
       .bind_text(1, school_id)
-      .bind_int64(2, floor_days(from + offset))
-      .bind_int64(3, floor_days(to + offset))
+      .bind_int64(2, local_day_of(from, zone))
+      .bind_int64(3, local_day_of(to, zone))
       .run();
 }
 

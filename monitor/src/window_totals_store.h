@@ -24,6 +24,10 @@
 
 namespace sfmon {
 
+// The local day (days since 1970-01-01 in `zone`) of `utc_seconds`, for
+// any int64 input (Instant::local_date would go through a civil date).
+std::int64_t local_day_of(std::int64_t utc_seconds, const Zone& zone);
+
 // The basis of totals computed under `pack`, the registry and watchlist of
 // `registry_fingerprint` and `zone`; empty (no totals kept) when the pack has
 // no source digest or no registry was synced.

@@ -665,6 +665,32 @@ TEST(IncrementalTotalsTest, JudgingAChangeForgetsTheTotalsOfItsDays) {
   EXPECT_EQ(left.column_int64(0), 0);
 }
 
+TEST(IncrementalTotalsTest, AWindowTooLargeForExactMomentsIsJudgedFromItsRecords) {
+  const std::unique_ptr<rules::CompiledPack> pack =
+      rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
+  Store store;
+  Scenario data;
+  for (int day = 0; day < 120; ++day) {
+    // Debits near 2^58 fen: each day's totals, and their sums over the
+    // baseline, fit 128 bits, but n · Σx² of a 90-day window does not, so a
+    // seeded standard deviation throws SeedOverflow and the school is judged
+    // from its records (as the full evaluation does, through Boost).
+    const Fen amount = -((Fen{1} << 58) + Fen{day % 7} * (Fen{1} << 52));
+    const BankFile file = one_entry_file("BIG-" + std::to_string(day), at(day, 14), amount);
+    data.bank.push_back(file.statements[0].records[0]);
+    store.deliver(file);
+    store.run(*pack);
+  }
+  EXPECT_EQ(store.days_from_totals, 0);
+  EXPECT_EQ(store.firings(), reference_firings(*pack, store.registry, data));
+  // The seeds were there to take: the days' totals are stored.
+  std::vector<rules::KeyTotals> sums;
+  const std::int64_t last = day_date(110).days_since_epoch();
+  EXPECT_TRUE(WindowTotalsStore(store.db).sum_days(
+      kSchool, "FUND-ANOMALY", 3, window_totals_basis(*pack, "scenario-registry", kZone), last - 75,
+      last, sums));
+}
+
 TEST(IncrementalSpansTest, ANewDayJudgesOnlyWhatItCanReach) {
   const std::unique_ptr<rules::CompiledPack> pack =
       rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
