@@ -1,5 +1,6 @@
 #include "aggregate_state.h"
 
+#include <algorithm>
 #include <boost/accumulators/accumulators.hpp>
 #include <boost/accumulators/statistics/max.hpp>
 #include <boost/accumulators/statistics/mean.hpp>
@@ -145,16 +146,11 @@ void SlidingAggregate::enter_totals(const Moments& totals, int sign) {
   }
   present_ += sign * totals.count;
   switch (spec_->func) {
-    case AggregateFunc::Sum: {
-      std::int64_t sum = 0;
-      if (totals.sum > INT64_MAX || totals.sum < INT64_MIN ||
-          __builtin_add_overflow(integer_sum_, sign * static_cast<std::int64_t>(totals.sum),
-                                 &sum)) {
+    case AggregateFunc::Sum:
+      if (__builtin_add_overflow(integer_sum_, sign * totals.sum, &integer_sum_)) {
         throw SeedOverflow();
       }
-      integer_sum_ = sum;
       break;
-    }
     case AggregateFunc::Mean:
     case AggregateFunc::Stddev:
       if (!moments_exact_) break;
@@ -208,7 +204,8 @@ Value SlidingAggregate::value() const {
       return Value::integer(static_cast<std::int64_t>(distinct_.size()));
     case AggregateFunc::Sum:
       if (spec_->type == ValueType::Number) return Value::real(static_cast<double>(real_sum_));
-      return Value{spec_->type, integer_sum_};
+      return Value{spec_->type, static_cast<std::int64_t>(
+                                    std::clamp<Int128>(integer_sum_, INT64_MIN, INT64_MAX))};
     case AggregateFunc::Min:
     case AggregateFunc::Max:
       return extremes_.empty() ? Value::null() : members_[extremes_.front()].value;

@@ -79,7 +79,9 @@ class SlidingAggregate {
   std::size_t begin_ = 0;  // window = members_[begin_, end_)
   std::size_t end_ = 0;
   std::int64_t present_ = 0;  // members in the window whose value is not null
-  std::int64_t integer_sum_ = 0;
+  // Exact: a window of int64 values cannot overflow it (read back
+  // saturated to the int64 range, beyond which no amount of fen is real).
+  __extension__ __int128 integer_sum_ = 0;
   long double real_sum_ = 0;
   // Σx and Σx² of integer-valued mean/stddev arguments; false once either
   // would overflow (then Boost.Accumulators recomputes from the values).
