@@ -123,7 +123,8 @@ class IngestPipeline {
   // connector_state when `source` is given. Sets the verdict: Accepted,
   // Duplicate, or Failed (then nothing of the file remains).
   void store(PreparedFile& file, const std::optional<std::string>& connector_source);
-  // Stores, commits and moves one batch; appends its outcomes.
+  // Stores, commits and moves one batch; appends its outcomes. The files'
+  // parsed records stay in `batch` for the caller to free.
   void commit_batch(std::vector<PreparedFile>& batch, FileInbox& inbox,
                     const std::string& connector_source, std::vector<FileOutcome>& outcomes);
   std::vector<Warning> registry_warnings(const BankFile& file) const;
