@@ -144,7 +144,8 @@ IngestWorker::IngestWorker(Loader loader, Metrics& metrics, Log log, ScheduleClo
       clock_(std::move(clock)),
       backoff_(backoff),
       schedule_(clock_, backoff_),
-      notifications_(clock_, NotificationsConfig{}.interval_seconds * 1000) {}
+      notifications_(clock_, NotificationsConfig{}.interval_seconds * 1000),
+      evaluation_(clock_, kMaxJudgingDelayMs) {}
 
 IngestWorker::~IngestWorker() {
   stop();
@@ -211,13 +212,20 @@ void IngestWorker::reset_schedule() {
   }
   // A reload may change the interval, routes or channels: a pass at once.
   notifications_ = NotificationSchedule(clock_, app_.config.notifications.interval_seconds * 1000);
+  std::vector<std::string> names;
+  for (const ConnectorConfig& connector : app_.config.connectors) names.push_back(connector.name);
+  evaluation_.restart(names);
 }
 
 void IngestWorker::loop() {
   for (;;) {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (stop_requested_) break;
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (stop_requested_) {
+        lock.unlock();
+        evaluate_if_due(true);  // what was stored is judged before the exit
+        break;
+      }
     }
     bool reload = false;
     {
@@ -228,12 +236,15 @@ void IngestWorker::loop() {
     }
     if (reload) do_reload();
     run_due_connectors();
+    evaluate_if_due(false);
     // A new or changed alert is announced at once; otherwise the pass runs on
     // its interval, which also retries failed deliveries and escalates.
     if (notifications_.due()) {
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (stop_requested_) break;  // a stopping daemon leaves the rest to the next start
+        // A stopping daemon judges what it stored (at the top) and leaves
+        // the notices to the next start.
+        if (stop_requested_) continue;
       }
       notify();
     }
@@ -254,8 +265,9 @@ void IngestWorker::run_due_connectors() {
     const auto connector =
         std::find_if(app_.config.connectors.begin(), app_.config.connectors.end(),
                      [&](const ConnectorConfig& c) { return c.name == name; });
-    const bool ok = run_connector(*connector);
-    if (ok) {
+    const ConnectorPass pass = run_connector(*connector);
+    evaluation_.passed(name, pass.stored);
+    if (pass.ok) {
       schedule_.succeeded(name);
       metrics_.set_connector_last_success(name, utc_seconds());
     } else {
@@ -267,12 +279,22 @@ void IngestWorker::run_due_connectors() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stop_requested_) break;  // the rest wait for the next start
   }
-  // Even when stopping: what was stored is evaluated before the exit.
-  if (evaluate()) notifications_.alerts_changed();
 }
 
-bool IngestWorker::run_connector(const ConnectorConfig& connector) {
+void IngestWorker::evaluate_if_due(bool stopping) {
+  if (!stopping && !evaluation_.due()) return;
+  const std::optional<bool> changed = evaluate();
+  if (!changed) {
+    evaluation_.retry();
+    return;
+  }
+  evaluation_.judged();
+  if (*changed) notifications_.alerts_changed();
+}
+
+IngestWorker::ConnectorPass IngestWorker::run_connector(const ConnectorConfig& connector) {
   std::string failure;
+  bool stored = false;
   try {
     if (connector.type == ConnectorType::FeeHttp) {
       PocoHttpTransport transport;
@@ -291,6 +313,7 @@ bool IngestWorker::run_connector(const ConnectorConfig& connector) {
              std::to_string(pulled.added) + " new records");
       }
       failure = pulled.ok ? "" : pulled.error;
+      stored = pulled.records_read > 0;  // every record read is marked, new or not
     } else {
       LocalFileSystem fs;
       IngestPipeline pipeline(fs, *app_.db, *app_.store, app_.registry, app_.watchlist,
@@ -301,6 +324,7 @@ bool IngestWorker::run_connector(const ConnectorConfig& connector) {
         metrics_.add_records_ingested(connector.name, kind, outcome.result.added);
         switch (outcome.verdict) {
           case FileVerdict::Accepted:
+            stored = true;
             log_(outcome.path + ": accepted, " + std::to_string(outcome.result.added) + " new");
             break;
           case FileVerdict::Duplicate:
@@ -328,10 +352,50 @@ bool IngestWorker::run_connector(const ConnectorConfig& connector) {
   } else {
     status_.connector_errors[connector.name] = failure;
   }
-  return failure.empty();
+  return ConnectorPass{failure.empty(), stored};
 }
 
-bool IngestWorker::evaluate() {
+EvaluationGate::EvaluationGate(ScheduleClock clock, std::int64_t max_wait_ms)
+    : clock_(std::move(clock)), max_wait_ms_(max_wait_ms) {}
+
+void EvaluationGate::restart(const std::vector<std::string>& connectors) {
+  connectors_ = connectors;
+  waiting_ = connectors;
+  pending_ = true;
+  pending_since_ms_ = clock_();
+}
+
+void EvaluationGate::passed(const std::string& connector, bool stored) {
+  if (stored) {
+    if (!pending_) pending_since_ms_ = clock_();
+    pending_ = true;
+    wait_for_others(connector);
+    return;
+  }
+  waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), connector), waiting_.end());
+}
+
+bool EvaluationGate::due() const {
+  return pending_ && (waiting_.empty() || clock_() - pending_since_ms_ >= max_wait_ms_);
+}
+
+void EvaluationGate::judged() {
+  pending_ = false;
+  waiting_.clear();
+}
+
+void EvaluationGate::retry() {
+  waiting_ = connectors_;
+}
+
+void EvaluationGate::wait_for_others(const std::string& except) {
+  waiting_.clear();
+  for (const std::string& name : connectors_) {
+    if (name != except) waiting_.push_back(name);
+  }
+}
+
+std::optional<bool> IngestWorker::evaluate() {
   const auto started = std::chrono::steady_clock::now();
   try {
     RuleRunner runner(*app_.db, *app_.pack, app_.registry, app_.listed, app_.config.zone);
@@ -351,7 +415,7 @@ bool IngestWorker::evaluate() {
   } catch (const std::exception& e) {
     // The marks stay in the queue, so the next pass evaluates them again.
     log_(std::string("evaluation failed (will retry): ") + e.what());
-    return false;
+    return std::nullopt;
   }
 }
 

@@ -426,6 +426,84 @@ TEST(ServeE2E, FailingNotificationPassIsShownInReadyzAndRetried) {
   EXPECT_EQ(daemon->wait_exit(10'000), 0) << read_text(log);
 }
 
+// The value of a one-number query, run on the daemon's store from outside.
+std::int64_t query_number(const std::string& database, const std::string& query) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10'000);
+  sqlite3_stmt* statement = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, query.c_str(), -1, &statement, nullptr), SQLITE_OK) << query;
+  std::int64_t value = -1;
+  if (statement != nullptr && sqlite3_step(statement) == SQLITE_ROW) {
+    value = sqlite3_column_int64(statement, 0);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+// A day's bank statement and its fee records come through two connectors.
+// Judged as soon as the bank inbox had stored the statement, the day's
+// reconciliation would raise FEE-UNRECONCILED for credits whose fees are on
+// their way (the next pass withdrawing it again, after the supervisors were
+// told). The daemon waits until the fee inbox has had its pass.
+TEST(ServeE2E, BankCreditsAreNotReconciledBeforeTheFeeInboxHadItsPass) {
+  TempDir dir;
+  const Poco::UInt16 port = free_port();
+  fs::create_directories(dir / "inbox/bank");
+  fs::create_directories(dir / "inbox/fees");
+  fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
+  const std::string config = dir / "sfmon.yaml";
+  // The fee inbox looks once at the start and then not for an hour, so the
+  // bank statement is stored while the fees are not yet looked for.
+  write_text(config,
+             "database: sfmon.db\n"
+             "registry: schools.yaml\n"
+             "connectors:\n"
+             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
+             "  - {name: fee-inbox, type: fee-files, path: inbox/fees, interval: 1h}\n"
+             "api: {listen: \"127.0.0.1:" +
+                 std::to_string(port) + "\"}\n");
+  const std::string database = dir / "sfmon.db";
+  const std::string log = dir / "serve.log";
+  auto daemon = start_sfmon({"serve", "--config", config}, log);
+  ASSERT_TRUE(eventually(10'000, [&] { return http(port, "GET", "/healthz").status == 200; }))
+      << read_text(log);
+
+  // CS-0101's statement for September: on 2024-09-03 it holds 14,400.00 of
+  // fee credits, so alone it is unreconciled (see `sfmon ingest` of it).
+  const std::string statement = "43050180123400000101-202409.csv";
+  write_text(dir / "inbox/bank/.part", read_text(kDemo + "/inbox/bank/" + statement));
+  fs::rename(dir / "inbox/bank/.part", dir / ("inbox/bank/" + statement));
+  ASSERT_TRUE(eventually(10'000, [&] {
+    return fs::exists(dir / ("inbox/bank/archive/" + statement));
+  })) << read_text(log);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // more passes of the bank inbox
+  EXPECT_EQ(query_number(database, "SELECT count(*) FROM alerts"), 0)
+      << "judged before the fee inbox had its pass\n"
+      << read_text(log);
+  EXPECT_GT(query_number(database, "SELECT count(*) FROM evaluation_queue"), 0);
+
+  // The fees arrive; a reload (SIGHUP) runs every connector at once.
+  const std::string fees = "CS-0101-202409.csv";
+  write_text(dir / "inbox/fees/.part", read_text(kDemo + "/inbox/fees/" + fees));
+  fs::rename(dir / "inbox/fees/.part", dir / ("inbox/fees/" + fees));
+  daemon->send_signal(SIGHUP);
+  ASSERT_TRUE(eventually(15'000, [&] {
+    return query_number(database,
+                        "SELECT count(*) FROM alerts WHERE rule_id = 'FEE-OVER-CAP' AND "
+                        "school_id = 'CS-0101'") == 1;
+  })) << read_text(log);
+  EXPECT_EQ(query_number(database, "SELECT count(*) FROM evaluation_queue"), 0);
+  EXPECT_EQ(
+      query_number(database, "SELECT count(*) FROM alerts WHERE rule_id = 'FEE-UNRECONCILED'"), 0)
+      << "not even one raised and withdrawn again\n"
+      << read_text(log);
+
+  daemon->send_signal(SIGTERM);
+  EXPECT_EQ(daemon->wait_exit(10'000), 0) << read_text(log);
+}
+
 TEST(ServeE2E, BrokenPackAtStartupExitsWithUsageCode) {
   TempDir dir;
   const std::string config = dir / "sfmon.yaml";

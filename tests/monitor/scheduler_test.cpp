@@ -150,6 +150,90 @@ TEST(NotificationSchedule, RejectsNonPositiveInterval) {
   EXPECT_THROW(NotificationSchedule([] { return std::int64_t{0}; }, 0), std::invalid_argument);
 }
 
+// A gate of two connectors, restarted and through its first round of
+// passes (nothing stored), judged: idle.
+EvaluationGate idle_gate(FakeClock& clock, std::int64_t max_wait_ms = 600'000) {
+  EvaluationGate gate(clock.fn(), max_wait_ms);
+  gate.restart({"bank-inbox", "fee-inbox"});
+  gate.passed("bank-inbox", false);
+  gate.passed("fee-inbox", false);
+  gate.judged();
+  return gate;
+}
+
+TEST(EvaluationGate, AfterAStartJudgesOnceEveryConnectorHasPassed) {
+  FakeClock clock;
+  EvaluationGate gate(clock.fn(), 600'000);
+  gate.restart({"bank-inbox", "fee-inbox"});
+  EXPECT_FALSE(gate.due()) << "changes left by an earlier run wait for the first round";
+  gate.passed("bank-inbox", false);
+  EXPECT_FALSE(gate.due());
+  gate.passed("fee-inbox", false);
+  EXPECT_TRUE(gate.due());
+  gate.judged();
+  EXPECT_FALSE(gate.due());
+  gate.passed("bank-inbox", false);
+  gate.passed("fee-inbox", false);
+  EXPECT_FALSE(gate.due()) << "nothing stored, nothing to judge";
+}
+
+TEST(EvaluationGate, WithoutConnectorsJudgesAtOnce) {
+  FakeClock clock;
+  EvaluationGate gate(clock.fn(), 600'000);
+  gate.restart({});
+  EXPECT_TRUE(gate.due());
+}
+
+TEST(EvaluationGate, AStoreWaitsForAPassOfEveryOtherConnector) {
+  FakeClock clock;
+  EvaluationGate gate = idle_gate(clock);
+  gate.passed("bank-inbox", true);  // a day's bank statements
+  EXPECT_FALSE(gate.due()) << "the day's fee records may be on their way";
+  gate.passed("bank-inbox", false);
+  EXPECT_FALSE(gate.due()) << "the connector that stored does not vouch for the others";
+  gate.passed("fee-inbox", true);  // the fees arrived meanwhile
+  EXPECT_FALSE(gate.due()) << "and now the bank inbox is looked at once more";
+  gate.passed("fee-inbox", false);
+  EXPECT_FALSE(gate.due());
+  gate.passed("bank-inbox", false);
+  EXPECT_TRUE(gate.due());
+}
+
+TEST(EvaluationGate, ALoneConnectorIsJudgedAfterTheStoringPass) {
+  FakeClock clock;
+  EvaluationGate gate(clock.fn(), 600'000);
+  gate.restart({"bank-inbox"});
+  gate.passed("bank-inbox", true);
+  EXPECT_TRUE(gate.due());
+}
+
+TEST(EvaluationGate, NeverWaitsLongerThanTheMaximum) {
+  FakeClock clock;
+  EvaluationGate gate = idle_gate(clock, 60'000);
+  gate.passed("bank-inbox", true);
+  clock.now += 30'000;
+  gate.passed("bank-inbox", true);  // a feed that keeps bringing more
+  clock.now += 29'999;
+  EXPECT_FALSE(gate.due());
+  clock.now += 1;
+  EXPECT_TRUE(gate.due()) << "counted from the first store not judged, not the last";
+  gate.judged();
+  EXPECT_FALSE(gate.due());
+}
+
+TEST(EvaluationGate, AFailedJudgingIsTriedAgainAfterAnotherRound) {
+  FakeClock clock;
+  EvaluationGate gate = idle_gate(clock);
+  gate.passed("bank-inbox", true);
+  gate.passed("fee-inbox", false);
+  ASSERT_TRUE(gate.due());
+  gate.retry();
+  EXPECT_FALSE(gate.due()) << "not on every tick of the loop";
+  gate.passed("fee-inbox", false);
+  gate.passed("bank-inbox", false);
+  EXPECT_TRUE(gate.due());
+}
+
 TEST(DescribeLoadError, ConfigErrorGivesEveryProblem) {
   try {
     throw ConfigError({"a.yaml:1:1: first", "a.yaml:2:1: second"});

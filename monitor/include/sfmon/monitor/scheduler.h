@@ -92,6 +92,45 @@ class NotificationSchedule {
   bool alerts_changed_ = false;
 };
 
+// When the daemon judges what its connectors stored. One delivery often
+// comes through several connectors a moment apart: a day's bank statements
+// in one inbox, its fee records in another or from the fee API. Judged after
+// the first connector alone, the day's reconciliation of fees against bank
+// credits (FEE-UNRECONCILED) fires on credits whose fees are still on their
+// way, and supervisors are told of alerts that the next pass withdraws. So,
+// as `run-once` judges after every connector, the daemon judges once every
+// other connector has completed a pass (successful or not) since the last
+// pass that stored something, or `max_wait_ms` after the first store not yet
+// judged, whichever comes first: a feed that never goes quiet, or a source
+// that keeps failing and backs off, delays judging by at most that much.
+// Not thread-safe.
+class EvaluationGate {
+ public:
+  EvaluationGate(ScheduleClock clock, std::int64_t max_wait_ms);
+
+  // Start and reload: the store may hold changes nobody judged yet (a run
+  // that stopped, a registry change), so judging is due once every
+  // connector in `connectors` has had a pass; at once with none.
+  void restart(const std::vector<std::string>& connectors);
+  // `connector` completed a pass; `stored` when it stored records.
+  void passed(const std::string& connector, bool stored);
+  bool due() const;
+  // The changes were judged (or judging failed: `retry` keeps them pending
+  // until every connector has had another pass).
+  void judged();
+  void retry();
+
+ private:
+  void wait_for_others(const std::string& except);
+
+  ScheduleClock clock_;
+  std::int64_t max_wait_ms_;
+  std::vector<std::string> connectors_;
+  std::vector<std::string> waiting_;  // connectors still to pass before judging
+  bool pending_ = false;
+  std::int64_t pending_since_ms_ = 0;
+};
+
 // The errors of a failed load (config, registry, rule pack, database), one
 // line each, as the CLI prints them. Call inside a catch block.
 std::vector<std::string> describe_load_error(const std::exception_ptr& error);
@@ -142,9 +181,16 @@ class IngestWorker {
  private:
   void loop();
   void run_due_connectors();
-  bool run_connector(const ConnectorConfig& connector);
-  // True when the pass created, updated or withdrew alerts.
-  bool evaluate();
+  struct ConnectorPass {
+    bool ok = false;
+    bool stored = false;  // records were stored (and marked for judging)
+  };
+  ConnectorPass run_connector(const ConnectorConfig& connector);
+  // Judges the marked changes when evaluation_ says so, or when `stopping`.
+  void evaluate_if_due(bool stopping);
+  // Whether the pass created, updated or withdrew alerts; nullopt when it
+  // failed (logged; the marks stay for the next try).
+  std::optional<bool> evaluate();
   // One notification pass (notifier.h): escalations, notices, deliveries.
   void notify();
   void do_reload();
@@ -157,8 +203,12 @@ class IngestWorker {
   BackoffPolicy backoff_;
 
   AppContext app_;  // worker thread only
+  // Judging never waits longer than this for the connectors to go quiet.
+  static constexpr std::int64_t kMaxJudgingDelayMs = 10 * 60 * 1000;
+
   ConnectorSchedule schedule_;
   NotificationSchedule notifications_;
+  EvaluationGate evaluation_;
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;
