@@ -1,6 +1,7 @@
 #include "change_evaluator.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -286,6 +287,27 @@ std::optional<ChangeEvaluator::Seed> ChangeEvaluator::plan_seed(
   }
   seed.window.coordinate = day_start(seed.first_day);
   return seed;
+}
+
+std::int64_t first_totals_day_to_keep(const rules::CompiledPack& pack, const Zone& zone,
+                                      std::int64_t judged_to) {
+  std::optional<std::int64_t> longest;  // window of the rules that take totals, seconds
+  for (const rules::CompiledRule& rule : pack.rules) {
+    if (rule.enabled && rules::totals_can_stand_in(rule)) {
+      longest = std::max(longest.value_or(0), rule.window.seconds);
+    }
+  }
+  if (!longest) return std::numeric_limits<std::int64_t>::max();
+  // plan_seed() seeds a look-back window W (reach.after = 0) from day
+  // local_day(last_point - W) + 1, and its last judged point is at least
+  // judged.from = change - kDayMargin. So a change at or after `judged_to`
+  // never asks for a day before local_day(judged_to - kDayMargin - W) + 1.
+  // kSpareDays more are kept for a change up to a week older (a statement
+  // that comes after a weekend or a holiday), at 7 rows per school. An older
+  // change may find days missing and is judged from its records: slower, but
+  // exact, and its evaluation stores their totals again.
+  constexpr std::int64_t kSpareDays = 7;
+  return local_day_of(bounded(judged_to) - kDayMargin - *longest, zone) + 1 - kSpareDays;
 }
 
 void ChangeEvaluator::keep_day_totals(std::vector<rules::TimeRange> loaded,

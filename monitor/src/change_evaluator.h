@@ -90,4 +90,12 @@ class ChangeEvaluator {
   rules::SchoolFacts facts_;
 };
 
+// The first local day (days since 1970-01-01 in `zone`) whose daily totals
+// a school keeps after run_pending judged its changes up to `judged_to` (UTC
+// seconds, the end of the marked span): ChangeEvaluator::plan_seed() asks
+// no later change for an earlier day. INT64_MAX when no enabled rule of
+// `pack` takes totals, so that none is kept.
+std::int64_t first_totals_day_to_keep(const rules::CompiledPack& pack, const Zone& zone,
+                                      std::int64_t judged_to);
+
 }  // namespace sfmon

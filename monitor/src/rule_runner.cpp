@@ -141,6 +141,12 @@ RunSummary RuleRunner::run_pending() {
       tally(summary, evaluation->firings,
             alerts.replace_firings(school_id, evaluation->spans, evaluation->firings));
       totals.write(school_id, totals_basis_, evaluation->totals);
+      // Rows no later evaluation reads: older days and other bases. Without
+      // a basis no totals are kept, nor read.
+      if (!totals_basis_.empty()) {
+        totals.prune(school_id, totals_basis_,
+                     first_totals_day_to_keep(pack_, zone_, marks[i].second->to));
+      }
       summary.days_from_totals += evaluation->days_from_totals;
     }
     queue.clear(school_id);

@@ -169,4 +169,17 @@ void WindowTotalsStore::forget(const std::string& school_id, std::int64_t from, 
       .run();
 }
 
+void WindowTotalsStore::prune(const std::string& school_id, const std::string& basis,
+                              std::int64_t first_day_kept) {
+  // One seek to the school's rows in the primary key (SEARCH ... USING
+  // PRIMARY KEY (school_id=?)). The basis is no key, so its test reads each
+  // of those rows, but once pruned they are only the window's days (about a
+  // hundred rows, a few pages). An index on basis would cost every write.
+  db_.prepare("DELETE FROM window_day_totals WHERE school_id = ?1 AND (day < ?2 OR basis <> ?3)")
+      .bind_text(1, school_id)
+      .bind_int64(2, first_day_kept)
+      .bind_text(3, basis)
+      .run();
+}
+
 }  // namespace sfmon

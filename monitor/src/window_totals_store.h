@@ -10,6 +10,12 @@
 // stale before), and stores the totals the evaluation worked out;
 // a pack, registry, watchlist or zone change changes the basis, so every
 // older row reads as missing until evaluation writes it again.
+//
+// Retention: in the same transaction run_pending prunes the school's rows
+// that no later evaluation can read (first_totals_day_to_keep() in
+// change_evaluator.h): those of another basis and those of days before the
+// longest seedable window of its latest change. Rows missing for any reason
+// only mean "no seed": that evaluation is judged from the records.
 
 #include <cstdint>
 #include <string>
@@ -61,6 +67,11 @@ class WindowTotalsStore {
   // Drops the school's totals of the local days (in `zone`) of [from, to]
   // (UTC seconds): a day's totals depend on that day's records alone.
   void forget(const std::string& school_id, std::int64_t from, std::int64_t to, const Zone& zone);
+
+  // Drops the school's rows whose basis is not `basis`, and those of local
+  // days before `first_day_kept` (days since 1970-01-01). Other schools'
+  // rows stay. Call inside the transaction that writes the school's totals.
+  void prune(const std::string& school_id, const std::string& basis, std::int64_t first_day_kept);
 
  private:
   SqliteDb& db_;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "../../monitor/src/change_evaluator.h"
 #include "../../monitor/src/window_totals_store.h"
 #include "sfmon/monitor/alert_store.h"
 #include "sfmon/monitor/record_store.h"
@@ -495,6 +497,30 @@ TEST_P(IncrementalEvaluationTest, FileByFileInEventOrderEqualsTheFullEvaluation)
   EXPECT_GT(expect_totals_of_full_history(store.db, *pack_, store.registry, data()), 60);
 }
 
+TEST_P(IncrementalEvaluationTest, FileByFileKeepsOnlyTheTotalsLaterChangesCanRead) {
+  Store store;
+  incremental(store, chronological(), 1);
+  EXPECT_EQ(store.firings(), reference(store));
+  // 200 days of history, FUND-ANOMALY's 90-day baseline the longest window
+  // that takes totals: the days kept reach back the window, the days around
+  // a change and a spare week.
+  constexpr std::int64_t kWindowDays = 90;
+  constexpr std::int64_t kMarginDays = 10;
+  Statement spans = store.db.prepare_uncached(
+      "SELECT school_id, min(day), max(day) FROM window_day_totals GROUP BY 1");
+  int schools = 0;
+  while (spans.step()) {
+    ++schools;
+    EXPECT_LE(spans.column_int64(2) - spans.column_int64(1) + 1, kWindowDays + kMarginDays)
+        << spans.column_text(0) << " keeps days " << spans.column_int64(1) << " to "
+        << spans.column_int64(2);
+  }
+  EXPECT_EQ(schools, 1);
+  // What is kept still holds, and is about the whole window.
+  EXPECT_GT(expect_totals_of_full_history(store.db, *pack_, store.registry, data()),
+            kWindowDays - 5);
+}
+
 TEST_P(IncrementalEvaluationTest, FileByFileWithoutDailyTotalsEqualsTheFullEvaluation) {
   Store store(/*keep_totals=*/false);
   incremental(store, chronological(), 1);
@@ -663,6 +689,57 @@ TEST(IncrementalTotalsTest, JudgingAChangeForgetsTheTotalsOfItsDays) {
                                              std::to_string(day));
   ASSERT_TRUE(left.step());
   EXPECT_EQ(left.column_int64(0), 0);
+}
+
+TEST(IncrementalTotalsTest, TotalsAreKeptForTheLongestWindowThatTakesThemAndAFewDaysMore) {
+  const std::unique_ptr<rules::CompiledPack> pack =
+      rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
+  const std::int64_t day = day_date(kDays).days_since_epoch();
+  const std::int64_t first = first_totals_day_to_keep(*pack, kZone, at(kDays, 14).utc_seconds);
+  // FUND-ANOMALY's 90-day baseline, the days around a change and a spare
+  // week.
+  EXPECT_LE(first, day - 96);
+  EXPECT_GE(first, day - 100);
+  // With no rule that takes totals, none is kept.
+  for (rules::CompiledRule& rule : pack->rules) {
+    if (rule.id == "FUND-ANOMALY") rule.enabled = false;
+  }
+  EXPECT_EQ(first_totals_day_to_keep(*pack, kZone, at(kDays, 14).utc_seconds),
+            std::numeric_limits<std::int64_t>::max());
+}
+
+// After a gap in a school's records its older totals are pruned: a late
+// change whose baseline would read them is judged from its records, and
+// stores them again. The days a new day's baseline reads are kept.
+TEST(IncrementalTotalsTest, ALateChangeBeforeThePrunedDaysIsJudgedFromItsRecords) {
+  const std::unique_ptr<rules::CompiledPack> pack =
+      rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
+  Scenario data = scenario(false);
+  Store store;
+  for (const Batch& batch : data.batches) store.deliver(batch);
+  store.run(*pack);
+  const auto deliver = [&](const std::string& ref, int day) {
+    const BankFile file = one_entry_file(ref, at(day, 14), -1'000'000);
+    data.bank.push_back(file.statements[0].records[0]);
+    store.deliver(file);
+    return store.run(*pack);
+  };
+  // The day after the history: its baseline is seeded with kept days.
+  EXPECT_GT(deliver("NEXT-DAY", kDays).days_from_totals, 70);
+  // A hundred days later: every day of the history is older than its
+  // baseline, and is pruned.
+  EXPECT_EQ(deliver("AFTER-GAP", kDays + 100).days_from_totals, 0);
+  Statement old_days =
+      store.db.prepare_uncached("SELECT count(*) FROM window_day_totals WHERE day <= " +
+                                std::to_string(day_date(kDays).days_since_epoch()));
+  ASSERT_TRUE(old_days.step());
+  EXPECT_EQ(old_days.column_int64(0), 0);
+  // A late debit five days before the end of the history: its baseline
+  // would be seeded with days from 111 on, which are gone.
+  EXPECT_EQ(deliver("LATE", kDays - 5).days_from_totals, 0);
+  EXPECT_EQ(store.firings(), reference_firings(*pack, store.registry, data));
+  // Its evaluation stored their totals again, as the full history has them.
+  EXPECT_GT(expect_totals_of_full_history(store.db, *pack, store.registry, data), 80);
 }
 
 TEST(IncrementalTotalsTest, AWindowTooLargeForExactMomentsIsJudgedFromItsRecords) {

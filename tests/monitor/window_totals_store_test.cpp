@@ -1,11 +1,14 @@
 // WindowTotalsStore: the blob of a day's totals reads back exactly and
 // refuses anything else; a run of days sums only when every day is there
-// under the same basis; changed records forget the days around them.
+// under the same basis; changed records forget the days around them;
+// pruning drops only the school's rows of other bases and earlier days.
 
 #include "../../monitor/src/window_totals_store.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -156,6 +159,26 @@ TEST_F(WindowTotalsStoreTest, ForgettingAChangeDropsItsLocalDays) {
   store_.forget("S1", start, start + kDay - 1, Zone{"UTC", 0});
   EXPECT_EQ(rows("S1"), 9);
   EXPECT_FALSE(sum(104, 104, sums));
+}
+
+TEST_F(WindowTotalsStoreTest, PruningDropsOtherBasesAndEarlierDaysOfThatSchoolOnly) {
+  write_days("S1", 100, 110);
+  write_days("S1", 111, 112, "B0");  // computed under an older pack, say
+  write_days("S2", 100, 112, "B0");
+  store_.prune("S1", "B1", 105);
+  EXPECT_EQ(rows("S1"), 6);
+  EXPECT_EQ(rows("S2"), 13);
+  std::vector<KeyTotals> sums;
+  EXPECT_TRUE(sum(105, 110, sums));
+  EXPECT_FALSE(sum(104, 104, sums));
+  EXPECT_FALSE(sum(111, 111, sums, "B0"));
+  // Pruning again under the same cut changes nothing.
+  store_.prune("S1", "B1", 105);
+  EXPECT_EQ(rows("S1"), 6);
+  // A cut past every day leaves none of the school's rows.
+  store_.prune("S1", "B1", std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(rows("S1"), 0);
+  EXPECT_EQ(rows("S2"), 13);
 }
 
 }  // namespace
