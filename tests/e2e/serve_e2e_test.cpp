@@ -230,10 +230,11 @@ std::string add_supervisor_token(const std::string& config) {
 }
 
 // A daemon's folder in `dir`: the demo registry, an empty bank inbox read
-// every second, the API on `port`, and `notifications` (YAML) at the end of
-// its config. Returns the config's path.
+// every second, `more_connectors` (YAML list items), the API on `port`, and
+// `notifications` (YAML) at the end of its config. Returns the config's path.
 std::string write_serve_config(const TempDir& dir, Poco::UInt16 port,
-                               const std::string& notifications) {
+                               const std::string& notifications,
+                               const std::string& more_connectors = "") {
   fs::create_directories(dir / "inbox/bank");
   fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
   const std::string config = dir / "sfmon.yaml";
@@ -241,9 +242,9 @@ std::string write_serve_config(const TempDir& dir, Poco::UInt16 port,
              "database: sfmon.db\n"
              "registry: schools.yaml\n"
              "connectors:\n"
-             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
-             "api: {listen: \"127.0.0.1:" +
-                 std::to_string(port) + "\"}\n" + notifications);
+             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n" +
+                 more_connectors + "api: {listen: \"127.0.0.1:" + std::to_string(port) + "\"}\n" +
+                 notifications);
   return config;
 }
 
@@ -450,20 +451,11 @@ std::int64_t query_number(const std::string& database, const std::string& query)
 TEST(ServeE2E, BankCreditsAreNotReconciledBeforeTheFeeInboxHadItsPass) {
   TempDir dir;
   const Poco::UInt16 port = free_port();
-  fs::create_directories(dir / "inbox/bank");
   fs::create_directories(dir / "inbox/fees");
-  fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
-  const std::string config = dir / "sfmon.yaml";
   // The fee inbox looks once at the start and then not for an hour, so the
   // bank statement is stored while the fees are not yet looked for.
-  write_text(config,
-             "database: sfmon.db\n"
-             "registry: schools.yaml\n"
-             "connectors:\n"
-             "  - {name: bank-inbox, type: bank-files, path: inbox/bank, interval: 1s}\n"
-             "  - {name: fee-inbox, type: fee-files, path: inbox/fees, interval: 1h}\n"
-             "api: {listen: \"127.0.0.1:" +
-                 std::to_string(port) + "\"}\n");
+  const std::string config = write_serve_config(
+      dir, port, "", "  - {name: fee-inbox, type: fee-files, path: inbox/fees, interval: 1h}\n");
   const std::string database = dir / "sfmon.db";
   const std::string log = dir / "serve.log";
   auto daemon = start_sfmon({"serve", "--config", config}, log);
