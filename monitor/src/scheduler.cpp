@@ -128,6 +128,47 @@ void NotificationSchedule::ran() {
   next_ms_ = clock_() + interval_ms_;
 }
 
+EvaluationGate::EvaluationGate(ScheduleClock clock, std::int64_t max_wait_ms)
+    : clock_(std::move(clock)), max_wait_ms_(max_wait_ms) {}
+
+void EvaluationGate::restart(const std::vector<std::string>& connectors) {
+  connectors_ = connectors;
+  waiting_ = connectors;
+  pending_ = true;
+  pending_since_ms_ = clock_();
+}
+
+void EvaluationGate::passed(const std::string& connector, bool stored) {
+  if (stored) {
+    if (!pending_) pending_since_ms_ = clock_();
+    pending_ = true;
+    wait_for_others(connector);
+    return;
+  }
+  waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), connector), waiting_.end());
+}
+
+bool EvaluationGate::due() const {
+  return pending_ && (waiting_.empty() || clock_() - pending_since_ms_ >= max_wait_ms_);
+}
+
+void EvaluationGate::judged() {
+  pending_ = false;
+  waiting_.clear();
+}
+
+void EvaluationGate::retry() {
+  waiting_ = connectors_;
+  pending_since_ms_ = clock_();  // and not on every tick once max_wait has passed
+}
+
+void EvaluationGate::wait_for_others(const std::string& except) {
+  waiting_.clear();
+  for (const std::string& name : connectors_) {
+    if (name != except) waiting_.push_back(name);
+  }
+}
+
 namespace {
 
 std::int64_t utc_seconds() {
@@ -353,46 +394,6 @@ IngestWorker::ConnectorPass IngestWorker::run_connector(const ConnectorConfig& c
     status_.connector_errors[connector.name] = failure;
   }
   return ConnectorPass{failure.empty(), stored};
-}
-
-EvaluationGate::EvaluationGate(ScheduleClock clock, std::int64_t max_wait_ms)
-    : clock_(std::move(clock)), max_wait_ms_(max_wait_ms) {}
-
-void EvaluationGate::restart(const std::vector<std::string>& connectors) {
-  connectors_ = connectors;
-  waiting_ = connectors;
-  pending_ = true;
-  pending_since_ms_ = clock_();
-}
-
-void EvaluationGate::passed(const std::string& connector, bool stored) {
-  if (stored) {
-    if (!pending_) pending_since_ms_ = clock_();
-    pending_ = true;
-    wait_for_others(connector);
-    return;
-  }
-  waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), connector), waiting_.end());
-}
-
-bool EvaluationGate::due() const {
-  return pending_ && (waiting_.empty() || clock_() - pending_since_ms_ >= max_wait_ms_);
-}
-
-void EvaluationGate::judged() {
-  pending_ = false;
-  waiting_.clear();
-}
-
-void EvaluationGate::retry() {
-  waiting_ = connectors_;
-}
-
-void EvaluationGate::wait_for_others(const std::string& except) {
-  waiting_.clear();
-  for (const std::string& name : connectors_) {
-    if (name != except) waiting_.push_back(name);
-  }
 }
 
 std::optional<bool> IngestWorker::evaluate() {

@@ -234,6 +234,18 @@ TEST(EvaluationGate, AFailedJudgingIsTriedAgainAfterAnotherRound) {
   EXPECT_TRUE(gate.due());
 }
 
+TEST(EvaluationGate, AFailedJudgingPastTheMaximumWaitsTheMaximumAgain) {
+  FakeClock clock;
+  EvaluationGate gate = idle_gate(clock, 60'000);
+  gate.passed("bank-inbox", true);
+  clock.now += 60'000;
+  ASSERT_TRUE(gate.due());
+  gate.retry();
+  EXPECT_FALSE(gate.due()) << "a store that keeps failing is not judged on every tick";
+  clock.now += 60'000;
+  EXPECT_TRUE(gate.due());
+}
+
 TEST(DescribeLoadError, ConfigErrorGivesEveryProblem) {
   try {
     throw ConfigError({"a.yaml:1:1: first", "a.yaml:2:1: second"});

@@ -115,9 +115,10 @@ class EvaluationGate {
   // `connector` completed a pass; `stored` when it stored records.
   void passed(const std::string& connector, bool stored);
   bool due() const;
-  // The changes were judged (or judging failed: `retry` keeps them pending
-  // until every connector has had another pass).
+  // The changes were judged.
   void judged();
+  // Judging failed: the changes stay pending until every connector has had
+  // another pass, or max_wait_ms from now.
   void retry();
 
  private:
