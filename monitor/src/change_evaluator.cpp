@@ -62,6 +62,7 @@ struct ChangeEvaluator::Enrolment {
 
 ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSpan& span) {
   ChangedSpan changed{bounded(span.from), bounded(span.to)};
+  first_day_kept_ = first_totals_day_to_keep(pack_, zone_, changed.to);
   // A reversal can cancel an entry of any earlier time, and an entry can
   // become the match of any later reversal: with one in play, the whole
   // history is judged again (and no daily totals are trusted or kept).
@@ -343,6 +344,9 @@ void ChangeEvaluator::keep_day_totals(std::vector<rules::TimeRange> loaded,
     first_fact_day = std::max(first_fact_day, local_day(changed->from));
     last_fact_day = std::min(last_fact_day, local_day(changed->to));
   }
+  // Nor days run_pending prunes right after writing (a year's ingest would
+  // write about three of every four days only to delete them).
+  first_fact_day = std::max(first_fact_day, first_day_kept_);
   for (const rules::CompiledRule* rule : rules) {
     WindowTotalsUpdate::RuleDays days{rule->id, {}};
     for (const rules::TimeRange& span : spans) {

@@ -55,8 +55,9 @@ class ChangeEvaluator {
                                 const std::vector<std::optional<rules::TimeRange>>& bank_needs,
                                 std::int64_t near_from);
   // Adds to `update` the totals of every day loaded whole in `loaded` (UTC
-  // seconds), for each rule that keeps them, from facts_; with `changed`,
-  // only of the local days of that span (the days run_pending forgets).
+  // seconds) from first_day_kept_ on, for each rule that keeps them, from
+  // facts_; with `changed`, only of the local days of that span (the days
+  // run_pending forgets).
   void keep_day_totals(std::vector<rules::TimeRange> loaded, WindowTotalsUpdate& update,
                        std::optional<ChangedSpan> changed = std::nullopt);
   std::int64_t local_day(std::int64_t time) const;  // UTC seconds → day in zone_
@@ -86,6 +87,8 @@ class ChangeEvaluator {
   std::string totals_basis_;
   WindowTotalsStore totals_;
   std::optional<std::int64_t> latest_reversal_;  // of the school being evaluated
+  // Its first local day whose totals are kept (first_totals_day_to_keep).
+  std::int64_t first_day_kept_ = 0;
   rules::FactInputs inputs_;
   rules::SchoolFacts facts_;
 };

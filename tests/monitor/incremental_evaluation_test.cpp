@@ -708,6 +708,30 @@ TEST(IncrementalTotalsTest, TotalsAreKeptForTheLongestWindowThatTakesThemAndAFew
             std::numeric_limits<std::int64_t>::max());
 }
 
+// Judging the whole history at once (a first ingest) works out the totals
+// of the days that are kept only: about three of every four days of a year
+// would be written just to be pruned in the same transaction.
+TEST(IncrementalTotalsTest, AWholeHistoryKeepsTotalsOfTheKeptDaysOnly) {
+  const std::unique_ptr<rules::CompiledPack> pack =
+      rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
+  Store store;
+  for (const Batch& batch : scenario(false).batches) store.deliver(batch);
+  const ChangedSpan span{at(0, 0).utc_seconds, at(kDays, 23).utc_seconds};
+  const ChangeEvaluation evaluation =
+      RuleRunner(store.db, *pack, store.registry, listed(), kZone)
+          .evaluate(*store.registry.find_school(kSchool), span);
+  const std::int64_t first_kept = first_totals_day_to_keep(*pack, kZone, span.to);
+  ASSERT_FALSE(evaluation.totals.rules.empty());
+  std::size_t days = 0;
+  for (const WindowTotalsUpdate::RuleDays& rule : evaluation.totals.rules) {
+    for (const rules::DayTotals& day : rule.days) {
+      EXPECT_GE(day.day, first_kept) << rule.rule_id;
+      ++days;
+    }
+  }
+  EXPECT_GT(days, 80u) << "the kept days are still worked out";
+}
+
 // After a gap in a school's records its older totals are pruned: a late
 // change whose baseline would read them is judged from its records, and
 // stores them again. The days a new day's baseline reads are kept.
