@@ -717,9 +717,8 @@ TEST(IncrementalTotalsTest, AWholeHistoryKeepsTotalsOfTheKeptDaysOnly) {
   Store store;
   for (const Batch& batch : scenario(false).batches) store.deliver(batch);
   const ChangedSpan span{at(0, 0).utc_seconds, at(kDays, 23).utc_seconds};
-  const ChangeEvaluation evaluation =
-      RuleRunner(store.db, *pack, store.registry, listed(), kZone)
-          .evaluate(*store.registry.find_school(kSchool), span);
+  const ChangeEvaluation evaluation = RuleRunner(store.db, *pack, store.registry, listed(), kZone)
+                                          .evaluate(*store.registry.find_school(kSchool), span);
   const std::int64_t first_kept = first_totals_day_to_keep(*pack, kZone, span.to);
   ASSERT_FALSE(evaluation.totals.rules.empty());
   std::size_t days = 0;
