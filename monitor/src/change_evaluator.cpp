@@ -119,6 +119,7 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
 
   ChangeEvaluation evaluation;
   evaluation.totals.forget_all = whole_history;
+  evaluation.totals.first_day_kept = first_day_kept_;
   std::vector<rules::TimeRange> ranges(pack_.rules.size(), rules::TimeRange{1, 0});
   // What the judged rules need loaded, per kind of record: bank records feed
   // bank and balance facts; fee records only fee facts (their one input from

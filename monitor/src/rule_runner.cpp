@@ -144,8 +144,7 @@ RunSummary RuleRunner::run_pending() {
       // Rows no later evaluation reads: older days and other bases. Without
       // a basis no totals are kept, nor read.
       if (!totals_basis_.empty()) {
-        totals.prune(school_id, totals_basis_,
-                     first_totals_day_to_keep(pack_, zone_, marks[i].second->to));
+        totals.prune(school_id, totals_basis_, evaluation->totals.first_day_kept);
       }
       summary.days_from_totals += evaluation->days_from_totals;
     }

@@ -41,6 +41,7 @@
 // the one the full history gives.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -88,6 +89,10 @@ struct WindowTotalsUpdate {
   // Drop every total of the school first: its facts may have changed
   // anywhere (a reversal was judged).
   bool forget_all = false;
+  // The school's first local day whose totals are kept after this update
+  // (first_totals_day_to_keep); earlier days are pruned. The default prunes
+  // none.
+  std::int64_t first_day_kept = std::numeric_limits<std::int64_t>::min();
   struct RuleDays {
     std::string rule_id;
     std::vector<rules::DayTotals> days;
