@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-SFMON_TARGET=sfmon scripts/build.sh build
+SFMON_TARGET=sfmon scripts/build.sh build -DSFMON_UNITY_BUILD=ON
 
 work=build/demo-city
 rm -rf "$work"

@@ -10,9 +10,6 @@ namespace {
 
 constexpr int kMonthsForYearEnd = 6;  // entry and value dates are days apart, not half a year
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 bool is_upper(char c) {
   return c >= 'A' && c <= 'Z';
 }

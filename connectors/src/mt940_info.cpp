@@ -14,10 +14,6 @@ namespace {
 constexpr std::size_t kSwiftLineLength = 65;
 constexpr std::size_t kTagLength = 4;  // ":86:"
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 bool is_subfield_start(std::string_view text, std::size_t pos, char separator) {
   return text[pos] == separator && pos + 2 < text.size() && is_digit(text[pos + 1]) &&
          is_digit(text[pos + 2]);

@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "input_text.h"
 #include "mt940_fields.h"
 #include "mt940_info.h"
 #include "mt940_lines.h"
@@ -20,10 +21,6 @@ using mt940::ItemKind;
 
 // Fields sfmon does not use but that are legal in MT940 (or its MT942 sibling).
 const std::set<std::string, std::less<>> kIgnoredTags = {"21", "13", "13D", "34F", "90C", "90D"};
-
-std::string line_location(int line) {
-  return "line " + std::to_string(line);
-}
 
 std::string first_line(const Item& item) {
   return item.lines.empty() ? std::string() : item.lines[0];

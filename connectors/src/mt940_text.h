@@ -19,6 +19,11 @@ std::size_t count_code_points(std::string_view utf8);
 
 std::string_view trim(std::string_view text);
 
+// An ASCII digit (std::isdigit depends on the locale).
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
 // Trims and folds every run of spaces into one.
 std::string fold_spaces(std::string_view text);
 

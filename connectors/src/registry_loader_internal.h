@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sfmon/model/money.h"
@@ -120,6 +121,13 @@ std::optional<Enum> read_choice(const Field& field, ProblemList& problems,
                  std::string(field.name) + " must be one of " + std::string(choices), *text);
   }
   return value;
+}
+
+// Sets `target` to a value that was read; leaves it as it is when nothing
+// usable was read (the reader has reported why).
+template <typename Value>
+void store(std::optional<Value> value, Value& target) {
+  if (value) target = std::move(*value);
 }
 
 // Account numbers may hold digits, Latin letters (IBANs), spaces and dashes.

@@ -24,11 +24,6 @@ std::optional<std::string> fee_type_from_string(const std::string& text) {
   return std::nullopt;
 }
 
-template <typename Value>
-void store(std::optional<Value> value, Value& target) {
-  if (value) target = std::move(*value);
-}
-
 }  // namespace
 
 void read_accounts(const Field& field, SchoolSource& source, ProblemList& problems) {

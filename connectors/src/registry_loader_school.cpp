@@ -6,11 +6,6 @@ namespace {
 constexpr std::string_view kKindChoices =
     "kindergarten, primary, middle, high, nine_year, vocational, training";
 
-template <typename Value>
-void store(std::optional<Value> value, Value& target) {
-  if (value) target = std::move(*value);
-}
-
 }  // namespace
 
 SchoolSource read_school(const YAML::Node& node, ProblemList& problems) {

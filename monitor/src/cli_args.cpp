@@ -49,4 +49,12 @@ std::vector<std::string> CliArgs::values(const std::string& name) const {
   return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
+std::optional<Date> CliArgs::date(const std::string& name) const {
+  const std::optional<std::string> text = value(name);
+  if (!text) return std::nullopt;
+  const std::optional<Date> date = parse_iso_date(*text);
+  if (!date) throw UsageError("--" + name + " must be a date YYYY-MM-DD, not '" + *text + "'");
+  return date;
+}
+
 }  // namespace sfmon

@@ -25,13 +25,6 @@ last_seen, count, message, evidence [{kind, id}], values and dedup_key.
 
 namespace {
 
-Date date_option(const CliArgs& args, const std::string& name) {
-  const std::string text = *args.value(name);
-  const auto date = parse_iso_date(text);
-  if (!date) throw UsageError("--" + name + " must be a date YYYY-MM-DD, not '" + text + "'");
-  return *date;
-}
-
 AlertFilter filter_from(const CliArgs& args) {
   AlertFilter filter;
   if (const auto status = args.value("status")) {
@@ -49,8 +42,8 @@ AlertFilter filter_from(const CliArgs& args) {
   }
   filter.school_id = args.value("school");
   filter.rule_id = args.value("rule");
-  if (args.value("from")) filter.from = date_option(args, "from");
-  if (args.value("to")) filter.to = date_option(args, "to");
+  filter.from = args.date("from");
+  filter.to = args.date("to");
   if (filter.from && filter.to && *filter.to < *filter.from) {
     throw UsageError("--to " + filter.to->to_string() + " is before --from " +
                      filter.from->to_string());

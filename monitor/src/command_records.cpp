@@ -7,7 +7,8 @@
 
 namespace sfmon {
 
-const char* const kRecordsListHelp = R"(Usage: sfmon records list [--config FILE] [--kind bank|fee] [--school ID]
+const char* const kRecordsListHelp =
+    R"(Usage: sfmon records list [--config FILE] [--kind bank|fee] [--school ID]
                           [--account N] [--flagged] [--from DATE] [--to DATE]
                           [--limit N] [--format table|json|csv]
 
@@ -16,19 +17,9 @@ bureau's zone, both inclusive. --flagged keeps records that are evidence of an
 alert. Amounts are signed decimal strings (credit +, debit -).
 )";
 
-namespace {
-
-Date date_option(const CliArgs& args, const std::string& name) {
-  const auto text = args.value(name);
-  const auto date = parse_iso_date(*text);
-  if (!date) throw UsageError("--" + name + " must be a date YYYY-MM-DD, not '" + *text + "'");
-  return *date;
-}
-
-}  // namespace
-
 int records_list_command(const CliArgs& args, std::ostream& out, std::ostream&) {
-  if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
+  if (!args.positional().empty())
+    throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   RecordFilter filter;
   if (const auto kind = args.value("kind")) {
     filter.kind = record_kind_from_string(*kind);
@@ -36,8 +27,8 @@ int records_list_command(const CliArgs& args, std::ostream& out, std::ostream&) 
   }
   filter.school_id = args.value("school");
   filter.account = args.value("account");
-  if (args.value("from")) filter.from = date_option(args, "from");
-  if (args.value("to")) filter.to = date_option(args, "to");
+  filter.from = args.date("from");
+  filter.to = args.date("to");
   filter.flagged_only = args.flag("flagged");
   if (const auto limit = args.value("limit")) {
     try {

@@ -34,10 +34,8 @@ Exit: 0 done; 2 usage or configuration error (also an invalid --rules pack).
 namespace {
 
 Date required_date(const CliArgs& args, const std::string& name) {
-  const auto text = args.value(name);
-  if (!text) throw UsageError("--" + name + " DATE is required");
-  const auto date = parse_iso_date(*text);
-  if (!date) throw UsageError("--" + name + " must be a date YYYY-MM-DD, not '" + *text + "'");
+  const std::optional<Date> date = args.date(name);
+  if (!date) throw UsageError("--" + name + " DATE is required");
   return *date;
 }
 

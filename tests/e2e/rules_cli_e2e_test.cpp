@@ -218,6 +218,7 @@ TEST(RulesCliUsageE2E, BadOptionValuesExitTwoWithOneLine) {
       {{"replay", "--to", "2024-10-01"}, "--from"},
       {{"replay", "--from", "2024-10-01"}, "--to"},
       {{"replay", "--from", "yesterday", "--to", "2024-10-01"}, "--from"},
+      {{"records", "list", "--to", "2024-02-30"}, "--to"},
   };
   for (const UsageCase& usage : cases) {
     TempDir dir;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sfmon/model/time.h"
+
 namespace sfmon {
 
 class UsageError : public std::runtime_error {
@@ -18,8 +20,8 @@ class UsageError : public std::runtime_error {
 };
 
 struct OptionSpec {
-  std::set<std::string> valued;  // options that take a value, e.g. "config"
-  std::set<std::string> flags;   // boolean options, e.g. "flagged"
+  std::set<std::string> valued;      // options that take a value, e.g. "config"
+  std::set<std::string> flags;       // boolean options, e.g. "flagged"
   std::set<std::string> repeatable;  // valued options that may appear more than once
 };
 
@@ -30,6 +32,9 @@ class CliArgs {
 
   std::optional<std::string> value(const std::string& name) const;
   std::vector<std::string> values(const std::string& name) const;
+  // A date option, YYYY-MM-DD; nullopt when it is not given. Throws
+  // UsageError naming the option and the text when it is not a date.
+  std::optional<Date> date(const std::string& name) const;
   bool flag(const std::string& name) const { return flags_.count(name) > 0; }
   bool help() const { return flag("help"); }
   const std::vector<std::string>& positional() const { return positional_; }
