@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sfmon::alerts {
+namespace sfmon::alerts::alert_lifecycle_test {
 namespace {
 
 std::string refusal(AlertStatus from, AlertAction action, const std::string& comment = "why") {
@@ -90,4 +90,4 @@ TEST(AlertLifecycleTest, OnlyResolvedAndDismissedAreFinal) {
 }
 
 }  // namespace
-}  // namespace sfmon::alerts
+}  // namespace sfmon::alerts::alert_lifecycle_test

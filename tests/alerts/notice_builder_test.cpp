@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sfmon::alerts {
+namespace sfmon::alerts::notice_builder_test {
 namespace {
 
 const Zone kShanghai{};
@@ -36,8 +36,10 @@ NoticeInput sample_input() {
   input.school = {"CS-0101", "长沙明德实验学校", "岳麓区"};
   input.day = *parse_iso_date("2024-10-10");
   input.zone = kShanghai;
-  input.items.push_back({make_alert(7, rules::Level::Yellow, "FEE-OVER-CAP", "收费超标"), "超标准收费"});
-  input.items.push_back({make_alert(9, rules::Level::Red, "FUND-LARGE", "大额转出 2000000.00"), "大额资金转出"});
+  input.items.push_back(
+      {make_alert(7, rules::Level::Yellow, "FEE-OVER-CAP", "收费超标"), "超标准收费"});
+  input.items.push_back(
+      {make_alert(9, rules::Level::Red, "FUND-LARGE", "大额转出 2000000.00"), "大额资金转出"});
   return input;
 }
 
@@ -131,11 +133,12 @@ TEST(NoticeBuilderTest, EscalationNoticeLeadsWithTheReason) {
   NoticeInput input = sample_input();
   input.items.erase(input.items.begin());
   const Notice notice = build_escalation_notice(input, "预警 9 超过 2h 仍未确认");
-  EXPECT_EQ(notice.subject, "【预警升级】长沙明德实验学校（CS-0101） 2024-10-10：预警 9 未按时确认");
+  EXPECT_EQ(notice.subject,
+            "【预警升级】长沙明德实验学校（CS-0101） 2024-10-10：预警 9 未按时确认");
   EXPECT_EQ(notice.text.rfind("【预警升级】预警 9 超过 2h 仍未确认\n\n预警通知", 0), 0u);
   EXPECT_NE(notice.html.find("<strong>【预警升级】预警 9 超过 2h 仍未确认</strong>"),
             std::string::npos);
 }
 
 }  // namespace
-}  // namespace sfmon::alerts
+}  // namespace sfmon::alerts::notice_builder_test

@@ -6,7 +6,7 @@
 
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::bank_csv_parser_test {
 namespace {
 
 const Zone kShanghai{};
@@ -329,4 +329,4 @@ TEST(BankCsvParserTest, HugePurposeIsKept) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::bank_csv_parser_test

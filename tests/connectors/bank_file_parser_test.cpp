@@ -9,7 +9,7 @@
 
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::bank_file_parser_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -206,4 +206,4 @@ TEST(ParseBankFileTest, EveryConformanceFileIsParsedOrRejectedCleanly) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::bank_file_parser_test

@@ -10,7 +10,7 @@
 #include "sfmon/connectors/camt_parser.h"
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::camt_conformance_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -213,4 +213,4 @@ TEST(CamtConformanceTest, DocumentWithoutCamtMessageIsRejected) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::camt_conformance_test

@@ -7,7 +7,7 @@
 
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::camt_parser_test {
 namespace {
 
 const Zone kShanghai{};
@@ -965,4 +965,4 @@ TEST(CamtParserTest, HugeBadAmountIsReportedWithBoundedValue) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::camt_parser_test

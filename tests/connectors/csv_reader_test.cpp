@@ -6,7 +6,7 @@
 
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::csv_reader_test {
 namespace {
 
 using Cells = std::vector<std::string>;
@@ -188,4 +188,4 @@ TEST(CsvReaderTest, RejectsGb18030Text) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::csv_reader_test

@@ -7,7 +7,7 @@
 #include "http_fakes.h"
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::fee_api_client_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -379,4 +379,4 @@ TEST_F(FeeApiClientTest, InterruptedWaitAbandonsTheRetry) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::fee_api_client_test

@@ -6,7 +6,7 @@
 
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::fee_file_parser_test {
 namespace {
 
 const Zone kShanghai{};
@@ -467,4 +467,4 @@ TEST(FeeFileTest, EmptyFileIsAnError) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::fee_file_parser_test

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace sfmon {
+namespace sfmon::file_system_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -59,4 +59,4 @@ TEST_F(LocalFileSystemTest, AFolderIsNoFile) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::file_system_test

@@ -7,7 +7,7 @@
 
 #include <stdexcept>
 
-namespace sfmon {
+namespace sfmon::http_transport_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -112,4 +112,4 @@ TEST(PocoHttpTransport, UnparsableUrlIsInvalid) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::http_transport_test

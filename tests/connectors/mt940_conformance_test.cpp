@@ -16,7 +16,7 @@
 #include "sfmon/connectors/mt940_parser.h"
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::mt940_conformance_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -189,4 +189,4 @@ TEST(Mt940ConformanceTest, February30IsRejectedNamingLineAndValue) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::mt940_conformance_test

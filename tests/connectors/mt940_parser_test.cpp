@@ -11,7 +11,7 @@
 
 #include "sfmon/model/input_error.h"
 
-namespace sfmon {
+namespace sfmon::mt940_parser_test {
 namespace {
 
 constexpr const char* kFile = "bank/statement.sta";
@@ -637,4 +637,4 @@ TEST(Mt940ParserTest, BalanceWithLowercaseCurrencyIsRejected) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::mt940_parser_test

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace sfmon {
+namespace sfmon::record_normaliser_test {
 namespace {
 
 // --- counterparty classification -------------------------------------------
@@ -396,4 +396,4 @@ TEST(NormaliseBankFileTest, AssignsReferencesAndClassifiesEveryRecord) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::record_normaliser_test

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace sfmon {
+namespace sfmon::registry_loader_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -555,4 +555,4 @@ TEST(RegistryLoaderTest, ErrorMessageOfAVeryBrokenFileStaysBounded) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::registry_loader_test

@@ -6,7 +6,7 @@
 
 #include "http_fakes.h"
 
-namespace sfmon {
+namespace sfmon::retry_policy_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -132,4 +132,4 @@ TEST(SystemRandom, StaysWithinTheBoundAndVaries) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::retry_policy_test

@@ -4,7 +4,7 @@
 
 #include <limits>
 
-namespace sfmon {
+namespace sfmon::statement_reconciler_test {
 namespace {
 
 BankRecord record(Fen amount, EntryStatus status = EntryStatus::Booked) {
@@ -96,4 +96,4 @@ TEST(StatementReconcilerTest, OverflowingSumIsAWarningNotACrash) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::statement_reconciler_test

@@ -8,7 +8,7 @@
 
 #include "sfmon/connectors/registry_loader.h"
 
-namespace sfmon {
+namespace sfmon::watchlist_loader_test {
 namespace {
 
 constexpr char kFile[] = "watchlist.csv";
@@ -124,4 +124,4 @@ TEST(WatchlistLoaderTest, RejectsTextThatIsNotUtf8) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::watchlist_loader_test

@@ -14,7 +14,7 @@
 #include "sfmon/model/money.h"
 #include "sfmon_process.h"
 
-namespace sfmon::e2e {
+namespace sfmon::e2e::conformance_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -158,7 +158,8 @@ TEST_F(ConformanceE2E, InvalidFilesAreRejectedWholeWithOneLineReason) {
 TEST_F(ConformanceE2E, LenientFilesNeverCrash) {
   for (const auto& path : corpus("lenient")) {
     const RunResult ingest = run_sfmon({"ingest", "--config", config_, "--kind", "bank", path});
-    EXPECT_TRUE(ingest.exit_code == 0 || ingest.exit_code == 1) << path << " exit " << ingest.exit_code;
+    EXPECT_TRUE(ingest.exit_code == 0 || ingest.exit_code == 1)
+        << path << " exit " << ingest.exit_code;
     if (ingest.exit_code == 1) {
       EXPECT_NE(ingest.err.find("rejected: " + path), std::string::npos) << ingest.err;
     }
@@ -166,4 +167,4 @@ TEST_F(ConformanceE2E, LenientFilesNeverCrash) {
 }
 
 }  // namespace
-}  // namespace sfmon::e2e
+}  // namespace sfmon::e2e::conformance_e2e_test

@@ -14,7 +14,7 @@
 
 #include "sfmon_process.h"
 
-namespace sfmon::e2e {
+namespace sfmon::e2e::demo_city_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -35,9 +35,10 @@ std::vector<std::string> evidence_of(const Poco::JSON::Array::Ptr& evidence) {
 }
 
 std::set<AlertKey> planted() {
-  const auto root = Poco::JSON::Parser()
-                        .parse(read_text(std::string(SFMON_TEST_DATA_DIR) + "/demo_city_expected.json"))
-                        .extract<Poco::JSON::Object::Ptr>();
+  const auto root =
+      Poco::JSON::Parser()
+          .parse(read_text(std::string(SFMON_TEST_DATA_DIR) + "/demo_city_expected.json"))
+          .extract<Poco::JSON::Object::Ptr>();
   std::set<AlertKey> keys;
   const auto cases = root->getArray("planted");
   for (std::size_t i = 0; i < cases->size(); ++i) {
@@ -90,8 +91,10 @@ struct CityCopy {
 
   CityCopy() {
     copy_tree(kDemo, dir / "city");
-    for (const auto& name : files_in(dir / "city/inbox/bank")) bank.push_back(dir / "city/inbox/bank/" + name);
-    for (const auto& name : files_in(dir / "city/inbox/fees")) fees.push_back(dir / "city/inbox/fees/" + name);
+    for (const auto& name : files_in(dir / "city/inbox/bank"))
+      bank.push_back(dir / "city/inbox/bank/" + name);
+    for (const auto& name : files_in(dir / "city/inbox/fees"))
+      fees.push_back(dir / "city/inbox/fees/" + name);
   }
 
   void ingest(const std::string& kind, const std::vector<std::string>& files) const {
@@ -120,13 +123,15 @@ TEST(DemoCityE2E, RunOnceFindsEveryPlantedCaseAndNothingElse) {
   const std::set<AlertKey> got = alert_keys(alerts);
   const std::set<AlertKey> want = planted();
   for (const auto& key : want) {
-    EXPECT_TRUE(got.count(key)) << "missed planted " << std::get<0>(key) << " at " << std::get<1>(key);
+    EXPECT_TRUE(got.count(key)) << "missed planted " << std::get<0>(key) << " at "
+                                << std::get<1>(key);
   }
   for (const auto& key : got) {
     EXPECT_TRUE(want.count(key)) << "unexpected " << std::get<0>(key) << " at " << std::get<1>(key);
   }
   for (std::size_t i = 0; i < alerts->size(); ++i) {
-    const auto school = alerts->getObject(static_cast<unsigned>(i))->getValue<std::string>("school_id");
+    const auto school =
+        alerts->getObject(static_cast<unsigned>(i))->getValue<std::string>("school_id");
     EXPECT_NE(school, "CS-0109") << "a clean school was flagged";
     EXPECT_NE(school, "CS-0110") << "a clean school was flagged";
   }
@@ -145,7 +150,8 @@ TEST(DemoCityE2E, RunOnceFindsEveryPlantedCaseAndNothingElse) {
   std::set<std::string> flagged_records;
   for (std::size_t i = 0; i < records->size(); ++i) {
     const auto record = records->getObject(static_cast<unsigned>(i));
-    flagged_records.insert(record->getValue<std::string>("kind") + ":" + record->getValue<std::string>("id"));
+    flagged_records.insert(record->getValue<std::string>("kind") + ":" +
+                           record->getValue<std::string>("id"));
     EXPECT_GT(record->getArray("alert_ids")->size(), 0u);
   }
   EXPECT_EQ(flagged_records, evidence_records);
@@ -155,16 +161,20 @@ TEST(DemoCityE2E, ReadingTheSameFilesAgainChangesNothing) {
   CityCopy city;
   ASSERT_EQ(run_sfmon({"run-once", "--config", city.config}).exit_code, 0);
   const std::string alerts = alerts_without_ids(city.config);
-  const RunResult records = run_sfmon({"records", "list", "--config", city.config, "--format", "json"});
+  const RunResult records =
+      run_sfmon({"records", "list", "--config", city.config, "--format", "json"});
   // The bank sends everything again, under other names.
   for (const auto& path : city.bank) {
-    const std::string archived = city.dir / "city/inbox/bank/archive/" + fs::path(path).filename().string();
-    write_text(city.dir / "city/inbox/bank/again-" + fs::path(path).filename().string(), read_text(archived));
+    const std::string archived =
+        city.dir / "city/inbox/bank/archive/" + fs::path(path).filename().string();
+    write_text(city.dir / "city/inbox/bank/again-" + fs::path(path).filename().string(),
+               read_text(archived));
   }
   const RunResult again = run_sfmon({"run-once", "--config", city.config});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(alerts_without_ids(city.config), alerts);
-  EXPECT_EQ(run_sfmon({"records", "list", "--config", city.config, "--format", "json"}).out, records.out);
+  EXPECT_EQ(run_sfmon({"records", "list", "--config", city.config, "--format", "json"}).out,
+            records.out);
 }
 
 TEST(DemoCityE2E, AlertsDoNotDependOnTheOrderFilesArriveIn) {
@@ -178,16 +188,20 @@ TEST(DemoCityE2E, AlertsDoNotDependOnTheOrderFilesArriveIn) {
   // 2. Fees first, then bank files newest first, one file per command, so
   //    rules run after every file on partial data.
   CityCopy one_by_one;
-  for (auto it = one_by_one.fees.rbegin(); it != one_by_one.fees.rend(); ++it) one_by_one.ingest("fee", {*it});
-  for (auto it = one_by_one.bank.rbegin(); it != one_by_one.bank.rend(); ++it) one_by_one.ingest("bank", {*it});
+  for (auto it = one_by_one.fees.rbegin(); it != one_by_one.fees.rend(); ++it)
+    one_by_one.ingest("fee", {*it});
+  for (auto it = one_by_one.bank.rbegin(); it != one_by_one.bank.rend(); ++it)
+    one_by_one.ingest("bank", {*it});
   EXPECT_EQ(alerts_without_ids(one_by_one.config), expected);
 
   // 3. Month by month, November first, bank and fees of a month together.
   CityCopy months;
   for (const std::string month : {"202411", "202409", "202410"}) {
     std::vector<std::string> bank, fees;
-    for (const auto& path : months.bank) if (month_of(path) == month) bank.push_back(path);
-    for (const auto& path : months.fees) if (month_of(path) == month) fees.push_back(path);
+    for (const auto& path : months.bank)
+      if (month_of(path) == month) bank.push_back(path);
+    for (const auto& path : months.fees)
+      if (month_of(path) == month) fees.push_back(path);
     months.ingest("fee", fees);
     months.ingest("bank", bank);
   }
@@ -195,4 +209,4 @@ TEST(DemoCityE2E, AlertsDoNotDependOnTheOrderFilesArriveIn) {
 }
 
 }  // namespace
-}  // namespace sfmon::e2e
+}  // namespace sfmon::e2e::demo_city_e2e_test

@@ -30,7 +30,7 @@
 
 #include "sfmon_process.h"
 
-namespace sfmon::e2e {
+namespace sfmon::e2e::fee_http_e2e_test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -287,4 +287,4 @@ TEST_F(FeeHttpE2eTest, ADeadSourceDoesNotStopTheOtherConnectors) {
 }
 
 }  // namespace
-}  // namespace sfmon::e2e
+}  // namespace sfmon::e2e::fee_http_e2e_test

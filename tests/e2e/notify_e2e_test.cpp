@@ -19,7 +19,7 @@
 #include "loopback_servers.h"
 #include "sfmon_process.h"
 
-namespace sfmon::e2e {
+namespace sfmon::e2e::notify_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -329,4 +329,4 @@ TEST(NotifyE2E, LifecycleCommandsKeepWhoDidWhat) {
 }
 
 }  // namespace
-}  // namespace sfmon::e2e
+}  // namespace sfmon::e2e::notify_e2e_test

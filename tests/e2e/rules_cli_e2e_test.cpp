@@ -12,7 +12,7 @@
 
 #include "sfmon_process.h"
 
-namespace sfmon::e2e {
+namespace sfmon::e2e::rules_cli_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -369,4 +369,4 @@ TEST_F(TinyCityE2E, ReplayComparesOnlyAlertsSeenInThePeriod) {
 }
 
 }  // namespace
-}  // namespace sfmon::e2e
+}  // namespace sfmon::e2e::rules_cli_e2e_test

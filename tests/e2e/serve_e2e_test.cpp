@@ -25,7 +25,7 @@
 #include "loopback_servers.h"
 #include "sfmon_process.h"
 
-namespace sfmon::e2e {
+namespace sfmon::e2e::serve_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -512,4 +512,4 @@ TEST(ServeE2E, BrokenPackAtStartupExitsWithUsageCode) {
 }
 
 }  // namespace
-}  // namespace sfmon::e2e
+}  // namespace sfmon::e2e::serve_e2e_test

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
-namespace sfmon {
+namespace sfmon::money_test {
 namespace {
 
-std::optional<Fen> dot(std::string_view text) { return parse_amount(text, AmountSyntax{}); }
+std::optional<Fen> dot(std::string_view text) {
+  return parse_amount(text, AmountSyntax{});
+}
 
 TEST(MoneyParse, WholeAndFractionalAmounts) {
   EXPECT_EQ(dot("1234.50"), 123450);
@@ -31,8 +33,8 @@ TEST(MoneyParse, NonZeroThirdDecimalIsRejectedWithReason) {
 }
 
 TEST(MoneyParse, RejectsNonNumbers) {
-  for (const char* bad : {"", "-", ".", "abc", "1,234.50", "1 234", "12.3.4", "1e5", " 12", "12 ",
-                          "--1", "0x10"}) {
+  for (const char* bad :
+       {"", "-", ".", "abc", "1,234.50", "1 234", "12.3.4", "1e5", " 12", "12 ", "--1", "0x10"}) {
     EXPECT_EQ(dot(bad), std::nullopt) << bad;
   }
 }
@@ -59,4 +61,4 @@ TEST(MoneyFormat, AlwaysTwoDecimals) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::money_test

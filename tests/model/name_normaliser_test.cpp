@@ -4,7 +4,7 @@
 
 #include "sfmon/model/registry.h"
 
-namespace sfmon {
+namespace sfmon::name_normaliser_test {
 namespace {
 
 TEST(NameNormaliser, TrimsFoldsWidthAndCase) {
@@ -25,7 +25,8 @@ TEST(AccountNormaliser, IgnoresSpacesAndCase) {
 
 TEST(RegistryLookup, FindsOwnerOfNormalisedAccount) {
   Registry registry;
-  registry.schools.push_back(School{.id = "CS-1", .accounts = {{"4305 0180", "CCB", AccountRole::Supervised}}});
+  registry.schools.push_back(
+      School{.id = "CS-1", .accounts = {{"4305 0180", "CCB", AccountRole::Supervised}}});
   ASSERT_NE(registry.find_account_owner("43050180"), nullptr);
   EXPECT_EQ(registry.find_account_owner("43050180")->id, "CS-1");
   EXPECT_EQ(registry.find_account_owner("999"), nullptr);
@@ -82,4 +83,4 @@ TEST(RegistryLookup, AccountEditedInPlaceIsNotAttributedToItsOldOwner) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::name_normaliser_test

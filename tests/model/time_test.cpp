@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sfmon {
+namespace sfmon::time_test {
 namespace {
 
 const Zone kShanghai{};
@@ -68,4 +68,4 @@ TEST(InstantParse, RejectsMalformed) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::time_test

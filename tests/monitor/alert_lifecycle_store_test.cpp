@@ -6,7 +6,7 @@
 
 #include "alert_fixture.h"
 
-namespace sfmon {
+namespace sfmon::alert_lifecycle_store_test {
 namespace {
 
 using alerts::AlertStatus;
@@ -118,4 +118,4 @@ TEST_F(AlertLifecycleStoreTest, RegroupingKeepsTheStatus) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::alert_lifecycle_store_test

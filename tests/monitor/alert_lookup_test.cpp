@@ -5,7 +5,7 @@
 #include "alert_fixture.h"
 #include "sfmon/monitor/alert_lifecycle_store.h"
 
-namespace sfmon {
+namespace sfmon::alert_lookup_test {
 namespace {
 
 using testing::AlertFixtureDb;
@@ -48,4 +48,4 @@ TEST(UnresolvedAlertCounts, CountWhatUnresolvedAlertsReturns) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::alert_lookup_test

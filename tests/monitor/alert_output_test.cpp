@@ -9,7 +9,7 @@
 
 #include <sstream>
 
-namespace sfmon {
+namespace sfmon::alert_output_test {
 namespace {
 
 const Zone kShanghai{};
@@ -120,4 +120,4 @@ TEST(AlertOutputTest, TableHasAHeaderLineAndOneLinePerAlert) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::alert_output_test

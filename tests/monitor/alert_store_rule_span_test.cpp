@@ -11,7 +11,7 @@
 #include "sfmon/monitor/schema_migrations.h"
 #include "sfmon/monitor/sqlite_db.h"
 
-namespace sfmon {
+namespace sfmon::alert_store_rule_span_test {
 namespace {
 
 constexpr std::int64_t kT = 1'728'522'000;
@@ -98,4 +98,4 @@ TEST_F(AlertStoreRuleSpanTest, NoSpansTouchNothing) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::alert_store_rule_span_test

@@ -13,7 +13,7 @@
 #include "sfmon/model/time.h"
 #include "sfmon/monitor/rule_runner.h"
 
-namespace sfmon {
+namespace sfmon::app_context_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -423,4 +423,4 @@ TEST(RegistryFingerprintTest, DependsOnEveryByteOfTheText) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::app_context_test

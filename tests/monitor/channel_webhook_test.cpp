@@ -5,7 +5,7 @@
 
 #include "sfmon/monitor/channel_smtp.h"
 
-namespace sfmon {
+namespace sfmon::channel_webhook_test {
 namespace {
 
 std::optional<std::string> no_env(const std::string&) {
@@ -76,7 +76,8 @@ TEST(SmtpHeaderTest, Utf8IsSplitIntoWordsOfWholeCharacters) {
   std::size_t at = 0;
   while (at < encoded.size()) {
     const std::size_t space = encoded.find(' ', at);
-    words.push_back(encoded.substr(at, space == std::string::npos ? std::string::npos : space - at));
+    words.push_back(
+        encoded.substr(at, space == std::string::npos ? std::string::npos : space - at));
     at = space == std::string::npos ? encoded.size() : space + 1;
   }
   ASSERT_EQ(words.size(), 3u);  // 45 bytes = 15 characters per word, then 1
@@ -91,4 +92,4 @@ TEST(SmtpHeaderTest, Utf8IsSplitIntoWordsOfWholeCharacters) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::channel_webhook_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sfmon {
+namespace sfmon::cli_args_test {
 namespace {
 
 const OptionSpec kSpec{{"from", "to"}, {"flagged"}, {}};
@@ -32,4 +32,4 @@ TEST(CliArgsDate, TextThatIsNoDateNamesTheOptionAndTheText) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::cli_args_test

@@ -6,7 +6,7 @@
 
 #include "alert_fixture.h"
 
-namespace sfmon {
+namespace sfmon::delivery_store_test {
 namespace {
 
 using testing::AlertFixtureDb;
@@ -122,4 +122,4 @@ TEST_F(DeliveryStoreTest, UnknownDeliveryIsAnError) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::delivery_store_test

@@ -8,7 +8,7 @@
 #include "alert_fixture.h"
 #include "sfmon/monitor/alert_lifecycle_store.h"
 
-namespace sfmon {
+namespace sfmon::escalation_test {
 namespace {
 
 using testing::AlertFixtureDb;
@@ -171,4 +171,4 @@ TEST_F(EscalationTest, DueAtAddsTheLevelsTime) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::escalation_test

@@ -9,7 +9,7 @@
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/schema_migrations.h"
 
-namespace sfmon {
+namespace sfmon::fee_http_puller_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -490,4 +490,4 @@ connectors:
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::fee_http_puller_test

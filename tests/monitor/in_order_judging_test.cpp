@@ -21,7 +21,7 @@
 #include "scratch_db_file.h"
 #include "sfmon/monitor/sqlite_db.h"
 
-namespace sfmon {
+namespace sfmon::in_order_judging_test {
 namespace {
 
 class InOrderJudgingTest : public ::testing::Test {
@@ -134,4 +134,4 @@ TEST_F(InOrderJudgingTest, NothingToJudgeMakesNoJudgeAndWritesNothing) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::in_order_judging_test

@@ -32,7 +32,7 @@
 #include "sfmon/rules/fact_builder.h"
 #include "sfmon/rules/rule_pack.h"
 
-namespace sfmon {
+namespace sfmon::incremental_evaluation_test {
 namespace {
 
 constexpr std::int64_t kDay = 86400;
@@ -829,4 +829,4 @@ TEST(IncrementalSpansTest, ANewDayJudgesOnlyWhatItCanReach) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::incremental_evaluation_test

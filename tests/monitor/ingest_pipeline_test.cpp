@@ -13,7 +13,7 @@
 #include "sfmon/monitor/connector_state.h"
 #include "sfmon/monitor/schema_migrations.h"
 
-namespace sfmon {
+namespace sfmon::ingest_pipeline_test {
 namespace {
 
 constexpr std::int64_t kNow = 1'730'000'000;  // 2024-10-27T03:33:20Z
@@ -510,4 +510,4 @@ TEST_P(IngestPipelineParseAheadTest, AKnownFileIsADuplicateWithNothingOfItsParse
 INSTANTIATE_TEST_SUITE_P(ParseThreads, IngestPipelineParseAheadTest, ::testing::Values(0, 1, 3));
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::ingest_pipeline_test

@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-namespace sfmon {
+namespace sfmon::metrics_test {
 namespace {
 
 bool has_line(const std::string& text, const std::string& line) {
@@ -116,4 +116,4 @@ TEST(Metrics, ConcurrentWritersLoseNothing) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::metrics_test

@@ -11,7 +11,7 @@
 #include "alert_fixture.h"
 #include "sfmon/monitor/alert_lifecycle_store.h"
 
-namespace sfmon {
+namespace sfmon::notice_store_test {
 namespace {
 
 using testing::AlertFixtureDb;
@@ -120,10 +120,10 @@ TEST_F(NoticeStoreTest, EndedSilenceMutesNothing) {
 TEST_F(NoticeStoreTest, NewNoticeCallbackSeesItsAlerts) {
   fixture.fire("CS-0101", "FUND-LARGE", rules::Level::Red);
   std::vector<std::string> seen;
-  store.build_notices(sources, [&](const StoredNotice& notice,
-                                   const std::vector<alerts::Alert>& alerts) {
-    seen.push_back(notice.school_id + ":" + std::to_string(alerts.size()));
-  });
+  store.build_notices(sources,
+                      [&](const StoredNotice& notice, const std::vector<alerts::Alert>& alerts) {
+                        seen.push_back(notice.school_id + ":" + std::to_string(alerts.size()));
+                      });
   EXPECT_EQ(seen, (std::vector<std::string>{"CS-0101:1"}));
 }
 
@@ -131,8 +131,7 @@ TEST_F(NoticeStoreTest, JsonFormListsTheAlertsWithEvidence) {
   const std::int64_t alert = fixture.fire("CS-0101", "FUND-LARGE", rules::Level::Red, "k",
                                           kT0 - 86400, {{"bank", "T1"}, {"fee", "F9"}});
   const StoredNotice notice = store.build_notices(sources).created.at(0);
-  const auto root =
-      Poco::JSON::Parser().parse(notice.json).extract<Poco::JSON::Object::Ptr>();
+  const auto root = Poco::JSON::Parser().parse(notice.json).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(root->getValue<std::string>("type"), "notice");
   EXPECT_EQ(root->getObject("school")->getValue<std::string>("district"), "岳麓区");
   const auto alerts = root->getArray("alerts");
@@ -160,4 +159,4 @@ TEST_F(NoticeStoreTest, FindAndListReadStoredNotices) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::notice_store_test

@@ -4,7 +4,7 @@
 
 #include "sfmon/monitor/config.h"
 
-namespace sfmon {
+namespace sfmon::notification_config_test {
 namespace {
 
 std::vector<std::string> problems_of(const std::string& yaml) {
@@ -170,4 +170,4 @@ notifications:
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::notification_config_test

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sfmon {
+namespace sfmon::notification_routing_test {
 namespace {
 
 using rules::Level;
@@ -11,8 +11,8 @@ using rules::Level;
 RouteConfig route(std::vector<Level> levels, std::vector<std::string> districts,
                   std::vector<std::string> tags, std::vector<std::string> channels,
                   std::vector<std::string> escalate = {}) {
-  return RouteConfig{std::move(levels), std::move(districts), std::move(tags),
-                     std::move(channels), std::move(escalate)};
+  return RouteConfig{std::move(levels), std::move(districts), std::move(tags), std::move(channels),
+                     std::move(escalate)};
 }
 
 TEST(NotificationRoutingTest, EmptyRouteMatchesEverything) {
@@ -79,4 +79,4 @@ TEST(NotificationRoutingTest, RecipientsAreSmtpAddressesOrTheWebhookUrl) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::notification_routing_test

@@ -12,7 +12,7 @@
 #include "alert_fixture.h"
 #include "sfmon/monitor/silence_store.h"
 
-namespace sfmon {
+namespace sfmon::notifier_test {
 namespace {
 
 using testing::AlertFixtureDb;
@@ -116,7 +116,8 @@ TEST_F(NotifierTest, NoticeGoesToEveryRecipientOfEveryRoutedChannel) {
   EXPECT_NE(sent[0].message.subject.find("【预警通知】长沙明德实验学校"), std::string::npos);
   EXPECT_NE(sent[0].message.text.find("R-FUNDS 大额转出"), std::string::npos);
   EXPECT_NE(sent[0].message.html.find("<!DOCTYPE html>"), std::string::npos);
-  const auto json = Poco::JSON::Parser().parse(sent[2].message.json).extract<Poco::JSON::Object::Ptr>();
+  const auto json =
+      Poco::JSON::Parser().parse(sent[2].message.json).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(json->getValue<std::string>("type"), "notice");
   EXPECT_EQ(json->getValue<std::int64_t>("delivery_id"), sent[2].message.delivery_id);
   EXPECT_GT(json->getValue<std::int64_t>("notice_id"), 0);
@@ -237,7 +238,8 @@ TEST_F(NotifierTest, UnacknowledgedRedAlertNotifiesTheNextRecipient) {
   EXPECT_EQ(sent[0].channel, "director");
   EXPECT_NE(sent[0].message.subject.find("【预警升级】"), std::string::npos);
   EXPECT_NE(sent[0].message.text.find("超过 2h 仍未确认"), std::string::npos);
-  const auto json = Poco::JSON::Parser().parse(sent[0].message.json).extract<Poco::JSON::Object::Ptr>();
+  const auto json =
+      Poco::JSON::Parser().parse(sent[0].message.json).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(json->getValue<std::string>("type"), "escalation");
   EXPECT_EQ(json->getArray("alerts")->getObject(0)->getValue<std::int64_t>("id"), alert);
 }
@@ -274,4 +276,4 @@ TEST_F(NotifierTest, DeliveryForARemovedChannelIsDead) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::notifier_test

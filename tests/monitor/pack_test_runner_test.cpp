@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace sfmon {
+namespace sfmon::pack_test_runner_test {
 namespace {
 
 // Serves files from memory; any other path is "not found", as the disk would say.
@@ -357,4 +357,4 @@ TEST_F(PackTestRunnerTest, ReportEndsWithPassedAndFailedCounts) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::pack_test_runner_test

@@ -14,7 +14,7 @@
 #include "sfmon/monitor/schema_migrations.h"
 #include "sfmon/monitor/sqlite_db.h"
 
-namespace sfmon {
+namespace sfmon::record_loader_test {
 namespace {
 
 constexpr std::int64_t kNow = 1'740'000'000;
@@ -250,4 +250,4 @@ TEST_F(RecordLoaderTest, LoadAppendsToWhatTheInputsHold) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::record_loader_test

@@ -11,7 +11,7 @@
 #include "sfmon/monitor/record_store.h"
 #include "sfmon/monitor/schema_migrations.h"
 
-namespace sfmon {
+namespace sfmon::record_store_summary_test {
 namespace {
 
 constexpr std::int64_t kNow = 1'730'000'000;
@@ -239,4 +239,4 @@ TEST_F(RecordStoreSummaryTest, RejectedAndDuplicateFilesAreCounted) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::record_store_summary_test

@@ -10,7 +10,7 @@
 #include "bank_file_fixture.h"
 #include "sfmon/monitor/schema_migrations.h"
 
-namespace sfmon {
+namespace sfmon::record_store_test {
 namespace {
 
 constexpr std::int64_t kNow = 1'730'000'000;
@@ -604,4 +604,4 @@ TEST_F(RecordStoreTest, FeeRowCarriesEveryField) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::record_store_test

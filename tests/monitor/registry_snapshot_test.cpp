@@ -8,7 +8,7 @@
 #include "sfmon/monitor/schema_migrations.h"
 #include "sfmon/monitor/sqlite_db.h"
 
-namespace sfmon {
+namespace sfmon::registry_snapshot_test {
 namespace {
 
 using namespace std::string_literals;
@@ -313,4 +313,4 @@ TEST_F(RegistrySnapshotStoreTest, ABlobColumnReadAsTextIsAnError) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::registry_snapshot_test

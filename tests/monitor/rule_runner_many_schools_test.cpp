@@ -19,7 +19,7 @@
 #include "sfmon/monitor/sqlite_db.h"
 #include "sfmon/rules/rule_pack.h"
 
-namespace sfmon {
+namespace sfmon::rule_runner_many_schools_test {
 namespace {
 
 constexpr int kSchools = 40;  // more than one commit batch
@@ -194,4 +194,4 @@ TEST_F(RuleRunnerManySchoolsTest, ReplayOfSomeSchoolsJudgesThoseAndWritesThemInT
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::rule_runner_many_schools_test

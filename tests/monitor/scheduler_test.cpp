@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-namespace sfmon {
+namespace sfmon::scheduler_test {
 namespace {
 
 // A hand-moved monotonic clock, milliseconds.
@@ -256,4 +256,4 @@ TEST(DescribeLoadError, ConfigErrorGivesEveryProblem) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::scheduler_test

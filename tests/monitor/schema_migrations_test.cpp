@@ -11,7 +11,7 @@
 
 #include "sfmon/monitor/record_store.h"
 
-namespace sfmon {
+namespace sfmon::schema_migrations_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -439,4 +439,4 @@ TEST(SchemaMigrationsTest, UnknownTargetVersionIsRefused) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::schema_migrations_test

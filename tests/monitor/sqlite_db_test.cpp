@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace sfmon {
+namespace sfmon::sqlite_db_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -366,4 +366,4 @@ TEST_F(SqliteDbTest, MovedConnectionKeepsItsCachedStatements) {
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::sqlite_db_test

@@ -15,7 +15,7 @@
 #include "sfmon/monitor/schema_migrations.h"
 #include "sfmon/monitor/sqlite_db.h"
 
-namespace sfmon {
+namespace sfmon::window_totals_store_test {
 namespace {
 
 using rules::DayTotals;
@@ -182,4 +182,4 @@ TEST_F(WindowTotalsStoreTest, PruningDropsOtherBasesAndEarlierDaysOfThatSchoolOn
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::window_totals_store_test

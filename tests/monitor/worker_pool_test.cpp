@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace sfmon {
+namespace sfmon::worker_pool_test {
 namespace {
 
 TEST(WorkerPoolTest, FuturesKeepTheSubmissionOrderWhenLaterJobsFinishFirst) {
@@ -109,4 +109,4 @@ TEST(WorkerPoolTest, DestroyingThePoolFinishesTheRunningJobAndDropsTheWaitingOne
 }
 
 }  // namespace
-}  // namespace sfmon
+}  // namespace sfmon::worker_pool_test

@@ -13,7 +13,7 @@
 
 #include "sfmon/rules/rule_pack.h"
 
-namespace sfmon::rules {
+namespace sfmon::rules::broken_packs_test {
 namespace {
 
 const std::string kFolder = std::string(SFMON_TEST_DATA_DIR) + "/broken_rules";
@@ -190,4 +190,4 @@ TEST(BrokenPacksFolderTest, LoadPackNamesTheFileByItsPath) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::broken_packs_test

@@ -13,7 +13,7 @@
 
 #include "../../rules/src/fact_context.h"
 
-namespace sfmon::rules {
+namespace sfmon::rules::evaluator_test {
 namespace {
 
 const Zone kShanghai{};
@@ -332,4 +332,4 @@ TEST(FactContext, FeeFieldsReadTheirOptionalValues) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::evaluator_test

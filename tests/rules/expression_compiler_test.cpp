@@ -9,7 +9,7 @@
 #include "sfmon/rules/expression.h"
 #include "sfmon/rules/value.h"
 
-namespace sfmon::rules {
+namespace sfmon::rules::expression_compiler_test {
 namespace {
 
 using enum ValueType;
@@ -767,4 +767,4 @@ TEST(DiagnosticText, PackErrorListsEveryProblem) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::expression_compiler_test

@@ -5,7 +5,7 @@
 #include "sfmon/rules/diagnostic.h"
 #include "sfmon/rules/expression.h"
 
-namespace sfmon::rules {
+namespace sfmon::rules::expression_parser_test {
 namespace {
 
 const SourceRef kOrigin{"rules/fund.yaml", 3, 14};
@@ -520,4 +520,4 @@ TEST(TemplateParser, Errors) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::expression_parser_test

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace sfmon::rules {
+namespace sfmon::rules::fact_builder_test {
 namespace {
 
 const Zone kShanghai{};
@@ -452,4 +452,4 @@ TEST_F(FactBuilderTest, FactsBuiltIntoThoseOfAnotherSchoolAreThoseOfAFreshBuild)
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::fact_builder_test

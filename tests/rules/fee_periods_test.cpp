@@ -4,7 +4,7 @@
 
 #include "sfmon/model/time.h"
 
-namespace sfmon::rules::fee_periods {
+namespace sfmon::rules::fee_periods::fee_periods_test {
 namespace {
 
 std::int64_t day(const char* text) {
@@ -140,4 +140,4 @@ TEST(NormaliseFee, RoundsHalfAwayFromZeroToTheFen) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules::fee_periods
+}  // namespace sfmon::rules::fee_periods::fee_periods_test

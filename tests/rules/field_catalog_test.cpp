@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-namespace sfmon::rules {
+namespace sfmon::rules::field_catalog_test {
 namespace {
 
 constexpr int kLastFieldId = static_cast<int>(FieldId::WindowEnd);
@@ -61,4 +61,4 @@ TEST(FieldCatalog, SourceSpecificFieldsAreLimitedToTheirFacts) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::field_catalog_test

@@ -14,7 +14,7 @@
 #include "sfmon/rules/evaluator.h"
 #include "sfmon/rules/rule_pack.h"
 
-namespace sfmon::rules {
+namespace sfmon::rules::incremental_support_test {
 namespace {
 
 constexpr std::int64_t kDay = 86400;
@@ -179,4 +179,4 @@ TEST(EvaluatePerRuleRangeTest, EachRuleIsJudgedOnlyInItsOwnRange) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::incremental_support_test

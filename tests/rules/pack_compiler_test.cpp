@@ -13,7 +13,7 @@
 
 #include "sfmon/rules/rule_pack.h"
 
-namespace sfmon::rules {
+namespace sfmon::rules::pack_compiler_test {
 namespace {
 
 std::string lines(std::initializer_list<const char*> text) {
@@ -660,4 +660,4 @@ TEST_F(PackLoaderTest, DigestIgnoresTheTestFiles) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::pack_compiler_test

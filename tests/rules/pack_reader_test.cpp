@@ -9,7 +9,7 @@
 
 #include "sfmon/rules/rule_pack.h"
 
-namespace sfmon::rules {
+namespace sfmon::rules::pack_reader_test {
 namespace {
 
 // Joins lines with '\n', so that a test names line numbers as index + 1.
@@ -656,4 +656,4 @@ TEST(TestsReaderTest, ItemWithoutTestKeyIsAnError) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::pack_reader_test

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace sfmon::rules::window {
+namespace sfmon::rules::window::window_keys_test {
 namespace {
 
 TEST(KeyGroupsTest, GroupsAreNumberedInOrderOfFirstAppearance) {
@@ -49,4 +49,4 @@ TEST(KeyGroupsTest, NoKeyPartsIsOneGroup) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules::window
+}  // namespace sfmon::rules::window::window_keys_test

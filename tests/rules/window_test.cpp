@@ -16,7 +16,7 @@
 #include "../../rules/src/aggregate_state.h"
 #include "sfmon/rules/evaluator.h"
 
-namespace sfmon::rules {
+namespace sfmon::rules::window_test {
 namespace {
 
 const Zone kShanghai{};
@@ -387,4 +387,4 @@ TEST(SlidingAggregate, MomentsThatWouldOverflowAreRecomputedFromTheValues) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::window_test

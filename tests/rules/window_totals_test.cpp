@@ -13,7 +13,7 @@
 #include <tuple>
 #include <vector>
 
-namespace sfmon::rules {
+namespace sfmon::rules::window_totals_test {
 namespace {
 
 const Zone kShanghai{};
@@ -280,4 +280,4 @@ TEST(WindowTotalsTest, ASeedForARuleThatCannotTakeOneIsRefused) {
 }
 
 }  // namespace
-}  // namespace sfmon::rules
+}  // namespace sfmon::rules::window_totals_test
