@@ -1,8 +1,5 @@
 #include "sfmon/monitor/app_context.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include <filesystem>
 #include <iostream>
 #include <system_error>
@@ -13,19 +10,18 @@
 #include "sfmon/monitor/data_paths.h"
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/schema_migrations.h"
+#include "sfmon/monitor/sha256.h"
 
 namespace sfmon {
 
 std::string registry_fingerprint(std::string_view registry_text, std::string_view watchlist_text) {
   // v2: sync_registry as of schema version 5, with the watchlist.
   constexpr std::string_view kSyncVersion = "sfmon-registry-sync-v2\n";
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(kSyncVersion.data(), static_cast<unsigned>(kSyncVersion.size()));
-  const std::string registry_size = std::to_string(registry_text.size()) + "\n";
-  engine.update(registry_size.data(), static_cast<unsigned>(registry_size.size()));
-  engine.update(registry_text.data(), static_cast<unsigned>(registry_text.size()));
-  engine.update(watchlist_text.data(), static_cast<unsigned>(watchlist_text.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
+  std::string text;
+  text.reserve(kSyncVersion.size() + 24 + registry_text.size() + watchlist_text.size());
+  text.append(kSyncVersion).append(std::to_string(registry_text.size())).append("\n");
+  text.append(registry_text).append(watchlist_text);
+  return sha256_hex(text);
 }
 
 namespace {

@@ -1,19 +1,12 @@
 // Bearer tokens: only their SHA-256 is stored (api_tokens, schema version 4).
-#include <Poco/DigestEngine.h>
 #include <Poco/RandomStream.h>
-#include <Poco/SHA2Engine.h>
 
 #include <stdexcept>
 
 #include "sfmon/monitor/http_api.h"
+#include "sfmon/monitor/sha256.h"
 
 namespace sfmon {
-
-std::string sha256_hex(std::string_view text) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(text.data(), static_cast<unsigned>(text.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
-}
 
 std::string new_api_token() {
   Poco::RandomInputStream random;  // /dev/urandom where there is one

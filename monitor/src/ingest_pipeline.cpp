@@ -1,8 +1,5 @@
 #include "sfmon/monitor/ingest_pipeline.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include <algorithm>
 #include <deque>
 #include <future>
@@ -13,6 +10,7 @@
 #include "sfmon/connectors/fee_file_parser.h"
 #include "sfmon/monitor/connector_state.h"
 #include "sfmon/monitor/rule_runner.h"
+#include "sfmon/monitor/sha256.h"
 #include "sfmon/monitor/sqlite_db.h"
 #include "sfmon/monitor/worker_pool.h"
 
@@ -22,12 +20,6 @@ namespace {
 // Bounds the content of files read ahead of the batch being filled; their
 // parsed records take a few times as much.
 constexpr std::size_t kMaxAheadBytes = std::size_t{64} << 20;
-
-std::string sha256_hex(const std::string& content) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(content.data(), static_cast<unsigned>(content.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
-}
 
 void note_newest(std::optional<std::int64_t>& newest, std::int64_t utc_seconds) {
   if (!newest || *newest < utc_seconds) newest = utc_seconds;

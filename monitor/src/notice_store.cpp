@@ -1,14 +1,13 @@
 #include "sfmon/monitor/notice_store.h"
 
-#include <Poco/DigestEngine.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/SHA2Engine.h>
 
 #include <sstream>
 
 #include "sfmon/monitor/alert_lookup.h"
 #include "sfmon/monitor/notice_json.h"
+#include "sfmon/monitor/sha256.h"
 
 namespace sfmon {
 namespace {
@@ -59,9 +58,7 @@ alerts::NoticeSchool school_of(const std::string& school_id, const Registry* reg
 }  // namespace
 
 std::string notice_fingerprint(const alerts::Notice& notice) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(notice.state);
-  return Poco::DigestEngine::digestToHex(engine.digest());
+  return sha256_hex(notice.state);
 }
 
 NoticeStore::NoticeStore(SqliteDb& db, UtcClock clock) : db_(db), clock_(std::move(clock)) {}

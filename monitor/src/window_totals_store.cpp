@@ -1,10 +1,9 @@
 #include "window_totals_store.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include <algorithm>
 #include <cstring>
+
+#include "sfmon/monitor/sha256.h"
 
 namespace sfmon {
 namespace {
@@ -70,10 +69,8 @@ std::string window_totals_basis(const rules::CompiledPack& pack,
   const std::string text = "sfmon-window-totals-v1\n" + pack.source_digest + "\n" +
                            registry_fingerprint + "\n" + zone.name + "\n" +
                            std::to_string(zone.offset_minutes) + "\n";
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(text.data(), static_cast<unsigned>(text.size()));
   // 64 bits tell bases apart well enough and keep the rows small.
-  return Poco::DigestEngine::digestToHex(engine.digest()).substr(0, 16);
+  return sha256_hex(text).substr(0, 16);
 }
 
 std::string encode_day(const rules::DayTotals& day) {

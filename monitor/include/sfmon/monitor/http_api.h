@@ -35,8 +35,6 @@
 
 namespace sfmon {
 
-// Lower-case hex SHA-256 of `text`.
-std::string sha256_hex(std::string_view text);
 // A fresh token: 32 bytes from the system's random source, hex (64 chars).
 std::string new_api_token();
 
