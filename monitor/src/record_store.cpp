@@ -9,6 +9,7 @@
 
 #include "sfmon/model/name_normaliser.h"
 #include "sfmon/monitor/schema_migrations.h"
+#include "window_totals_store.h"
 
 namespace sfmon {
 namespace {
@@ -133,8 +134,13 @@ void RecordStore::sync_registry(const Registry& registry,
       if (wanted.count(id) == 0) stale.push_back(std::move(id));
     }
   }
+  // A school that leaves is judged no more, so its daily totals could only
+  // be pruned here (were it to come back, the registry's new fingerprint
+  // would make them of another basis anyway).
+  WindowTotalsStore totals(db_);
   for (const std::string& id : stale) {
     db_.prepare("DELETE FROM schools WHERE id = ?1").bind_text(1, id).run();
+    totals.forget_school(id);
   }
   for (const School& school : registry.schools) {
     try {

@@ -138,9 +138,7 @@ bool WindowTotalsStore::sum_days(const std::string& school_id, const std::string
 
 void WindowTotalsStore::write(const std::string& school_id, const std::string& basis,
                               const WindowTotalsUpdate& update) {
-  if (update.forget_all) {
-    db_.prepare("DELETE FROM window_day_totals WHERE school_id = ?1").bind_text(1, school_id).run();
-  }
+  if (update.forget_all) forget_school(school_id);
   Statement& insert = db_.prepare(
       "INSERT OR REPLACE INTO window_day_totals (school_id, day, rule_id, basis, totals) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -177,6 +175,10 @@ void WindowTotalsStore::prune(const std::string& school_id, const std::string& b
       .bind_int64(2, first_day_kept)
       .bind_text(3, basis)
       .run();
+}
+
+void WindowTotalsStore::forget_school(const std::string& school_id) {
+  db_.prepare("DELETE FROM window_day_totals WHERE school_id = ?1").bind_text(1, school_id).run();
 }
 
 }  // namespace sfmon

@@ -14,8 +14,10 @@
 // Retention: in the same transaction run_pending prunes the school's rows
 // that no later evaluation can read (first_totals_day_to_keep() in
 // change_evaluator.h): those of another basis and those of days before the
-// longest seedable window of its latest change. Rows missing for any reason
-// only mean "no seed": that evaluation is judged from the records.
+// longest seedable window of its latest change. A school that leaves the
+// registry is judged no more, so RecordStore::sync_registry drops all of its
+// rows then. Rows missing for any reason only mean "no seed": that
+// evaluation is judged from the records.
 
 #include <cstdint>
 #include <string>
@@ -72,6 +74,9 @@ class WindowTotalsStore {
   // days before `first_day_kept` (days since 1970-01-01). Other schools'
   // rows stay. Call inside the transaction that writes the school's totals.
   void prune(const std::string& school_id, const std::string& basis, std::int64_t first_day_kept);
+
+  // Drops every row of the school.
+  void forget_school(const std::string& school_id);
 
  private:
   SqliteDb& db_;

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "../../monitor/src/window_totals_store.h"
 #include "bank_file_fixture.h"
 #include "sfmon/monitor/schema_migrations.h"
 
@@ -411,6 +412,24 @@ TEST_F(RecordStoreTest, SyncRegistryReplacesThePreviousRegistry) {
             1);
   EXPECT_EQ(count("SELECT count(*) FROM fee_catalogue"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM academic_terms WHERE end_date = '2025-01-31'"), 1);
+}
+
+TEST_F(RecordStoreTest, ASchoolThatLeavesTheRegistryLeavesNoDailyTotals) {
+  store_.sync_registry(Registry{{school("CS-0001", {kSupervised}), school("CS-0002", {kBasic})}});
+  WindowTotalsUpdate update;
+  update.rules.push_back(
+      {"FUND-ANOMALY", {rules::DayTotals{20'000, {}}, rules::DayTotals{20'001, {}}}});
+  WindowTotalsStore totals(db_);
+  totals.write("CS-0001", "B1", update);
+  totals.write("CS-0002", "B1", update);
+  // A registry change that keeps both schools leaves their rows to the next
+  // judging of each (which prunes what the new basis makes stale).
+  store_.sync_registry(Registry{{school("CS-0001", {kSupervised}), school("CS-0002", {kBasic})}});
+  EXPECT_EQ(count("SELECT count(*) FROM window_day_totals"), 4);
+  // CS-0002 leaves: it is judged no more, so nothing else would drop them.
+  store_.sync_registry(Registry{{school("CS-0001", {kSupervised})}});
+  EXPECT_EQ(count("SELECT count(*) FROM window_day_totals WHERE school_id = 'CS-0001'"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM window_day_totals WHERE school_id = 'CS-0002'"), 0);
 }
 
 TEST_F(RecordStoreTest, RegistryWithAnAccountOfTwoSchoolsIsRefusedWhole) {
