@@ -17,11 +17,8 @@ namespace sfmon {
 std::string registry_fingerprint(std::string_view registry_text, std::string_view watchlist_text) {
   // v2: sync_registry as of schema version 5, with the watchlist.
   constexpr std::string_view kSyncVersion = "sfmon-registry-sync-v2\n";
-  std::string text;
-  text.reserve(kSyncVersion.size() + 24 + registry_text.size() + watchlist_text.size());
-  text.append(kSyncVersion).append(std::to_string(registry_text.size())).append("\n");
-  text.append(registry_text).append(watchlist_text);
-  return sha256_hex(text);
+  const std::string registry_size = std::to_string(registry_text.size()) + "\n";
+  return sha256_hex({kSyncVersion, registry_size, registry_text, watchlist_text});
 }
 
 namespace {

@@ -62,7 +62,8 @@ struct ChangeEvaluator::Enrolment {
 
 ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSpan& span) {
   ChangedSpan changed{bounded(span.from), bounded(span.to)};
-  first_day_kept_ = first_totals_day_to_keep(pack_, zone_, changed.to);
+  // Of the change as marked, before a reversal widens it to the whole history.
+  const std::int64_t first_day_kept = first_totals_day_to_keep(pack_, zone_, changed.to);
   // A reversal can cancel an entry of any earlier time, and an entry can
   // become the match of any later reversal: with one in play, the whole
   // history is judged again (and no daily totals are trusted or kept).
@@ -119,7 +120,7 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
 
   ChangeEvaluation evaluation;
   evaluation.totals.forget_all = whole_history;
-  evaluation.totals.first_day_kept = first_day_kept_;
+  evaluation.totals.first_day_kept = first_day_kept;
   std::vector<rules::TimeRange> ranges(pack_.rules.size(), rules::TimeRange{1, 0});
   // What the judged rules need loaded, per kind of record: bank records feed
   // bank and balance facts; fee records only fee facts (their one input from
@@ -347,7 +348,7 @@ void ChangeEvaluator::keep_day_totals(std::vector<rules::TimeRange> loaded,
   }
   // Nor days run_pending prunes right after writing (a year's ingest would
   // write about three of every four days only to delete them).
-  first_fact_day = std::max(first_fact_day, first_day_kept_);
+  first_fact_day = std::max(first_fact_day, update.first_day_kept);
   for (const rules::CompiledRule* rule : rules) {
     WindowTotalsUpdate::RuleDays days{rule->id, {}};
     for (const rules::TimeRange& span : spans) {

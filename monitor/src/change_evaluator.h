@@ -55,7 +55,7 @@ class ChangeEvaluator {
                                 const std::vector<std::optional<rules::TimeRange>>& bank_needs,
                                 std::int64_t near_from);
   // Adds to `update` the totals of every day loaded whole in `loaded` (UTC
-  // seconds) from first_day_kept_ on, for each rule that keeps them, from
+  // seconds) from update.first_day_kept on, for each rule that keeps them, from
   // facts_; with `changed`, only of the local days of that span (the days
   // run_pending forgets).
   void keep_day_totals(std::vector<rules::TimeRange> loaded, WindowTotalsUpdate& update,
@@ -87,8 +87,6 @@ class ChangeEvaluator {
   std::string totals_basis_;
   WindowTotalsStore totals_;
   std::optional<std::int64_t> latest_reversal_;  // of the school being evaluated
-  // Its first local day whose totals are kept (first_totals_day_to_keep).
-  std::int64_t first_day_kept_ = 0;
   rules::FactInputs inputs_;
   rules::SchoolFacts facts_;
 };

@@ -18,6 +18,12 @@ TEST(Sha256, MatchesTheStandardTestVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST(Sha256, PartsHashAsTheirConcatenation) {
+  EXPECT_EQ(sha256_hex({"a", "", "bc"}), sha256_hex("abc"));
+  EXPECT_EQ(sha256_hex({}), sha256_hex(""));
+  EXPECT_NE(sha256_hex({"ab", "c"}), sha256_hex({"a", "bd"}));
+}
+
 TEST(Sha256, TakesBytesThatAreNotText) {
   const std::string bytes("\0\xff\x80", 3);
   EXPECT_EQ(sha256_hex(bytes).size(), 64u);
