@@ -1,11 +1,9 @@
 #include "sfmon/connectors/fee_api_client.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include <stdexcept>
 
 #include "sfmon/model/input_error.h"
+#include "sfmon/model/sha256.h"
 
 namespace sfmon {
 namespace {
@@ -27,12 +25,6 @@ std::string percent_encode(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string sha256_hex(const std::string& content) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(content.data(), static_cast<unsigned>(content.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
 // The start of a response body for an error message: one line, short.

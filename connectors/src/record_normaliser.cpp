@@ -4,9 +4,6 @@
 
 #include "sfmon/connectors/record_normaliser.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -14,6 +11,7 @@
 
 #include "counterparty_classifier.h"
 #include "sfmon/model/name_normaliser.h"
+#include "sfmon/model/sha256.h"
 
 namespace sfmon {
 namespace {
@@ -72,9 +70,9 @@ std::string full_content(const BankRecord& record) {
 }
 
 std::string hash_reference(const std::string& content, int occurrence) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(ContentKey().add(kHashVersion).add(content).add(std::to_string(occurrence)).str());
-  return "h:" + Poco::DigestEngine::digestToHex(engine.digest()).substr(0, kHashHexDigits);
+  const std::string key =
+      ContentKey().add(kHashVersion).add(content).add(std::to_string(occurrence)).str();
+  return "h:" + sha256_hex(key).substr(0, kHashHexDigits);
 }
 
 void assign_hashes(BankStatement& statement) {

@@ -10,7 +10,7 @@
 #include "sfmon/monitor/data_paths.h"
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/schema_migrations.h"
-#include "sfmon/monitor/sha256.h"
+#include "sfmon/model/sha256.h"
 
 namespace sfmon {
 

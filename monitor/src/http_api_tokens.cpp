@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "sfmon/monitor/http_api.h"
-#include "sfmon/monitor/sha256.h"
+#include "sfmon/model/sha256.h"
 
 namespace sfmon {
 

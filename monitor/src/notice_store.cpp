@@ -7,7 +7,7 @@
 
 #include "sfmon/monitor/alert_lookup.h"
 #include "sfmon/monitor/notice_json.h"
-#include "sfmon/monitor/sha256.h"
+#include "sfmon/model/sha256.h"
 
 namespace sfmon {
 namespace {

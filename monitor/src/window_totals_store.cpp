@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "sfmon/monitor/sha256.h"
+#include "sfmon/model/sha256.h"
 
 namespace sfmon {
 namespace {

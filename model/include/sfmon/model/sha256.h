@@ -1,5 +1,6 @@
 #pragma once
-// SHA-256 of files, registry texts, notices and API tokens.
+// SHA-256 of files, fee API pages, records without a bank reference,
+// registry texts, notices and API tokens.
 
 #include <initializer_list>
 #include <string>

@@ -1,4 +1,4 @@
-#include "sfmon/monitor/sha256.h"
+#include "sfmon/model/sha256.h"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
