@@ -15,18 +15,54 @@ bool is_json_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-// Rewrites an object that Poco has already accepted so that every top-level
-// number becomes a string holding its source text. This is how the exact
-// text of an amount survives Poco, which parses numbers into doubles. Also
-// collects the raw keys to find duplicates, which Poco silently merges.
+// Whether `token` is one JSON number (RFC 8259 section 6), whole.
+bool is_json_number(std::string_view token) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < token.size() && token[i] >= '0' && token[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  if (i < token.size() && token[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < token.size() && token[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == token.size();
+}
+
+// Rewrites an object so that every top-level number becomes a string holding
+// its source text. This is how the exact text of an amount survives Poco,
+// which parses numbers into doubles. Also collects the raw keys to find
+// duplicates, which Poco silently merges.
+//
+// It runs before Poco has seen the text, so that Poco parses each object once,
+// and it must not make an invalid object valid. It changes nothing but
+// top-level number tokens, each into a string, and quotes a token only when
+// it is one whole JSON number: so wherever a JSON parser fails on the
+// original, it fails on the rewritten text too (one value swapped for
+// another leaves the grammar of everything around it as it was), and
+// otherwise the token is reported in `*bad_number`.
 class TopLevelNumberQuoter {
  public:
   explicit TopLevelNumberQuoter(std::string_view json) : json_(json) {
     out_.reserve(json.size() + 16);
   }
 
-  // Returns the first duplicated raw key in `*duplicate`, if any.
-  std::string rewrite(std::string* duplicate) {
+  // Returns the first duplicated raw key in `*duplicate`, and the first
+  // top-level value that starts like a number but is none in `*bad_number`.
+  std::string rewrite(std::string* duplicate, std::string* bad_number) {
+    bad_number_ = bad_number;
     copy_space();
     copy_char();  // '{'
     for (;;) {
@@ -58,16 +94,19 @@ class TopLevelNumberQuoter {
     while (pos_ < json_.size() && is_json_space(json_[pos_])) copy_char();
   }
 
-  // Copies a string token and returns its raw text without the quotes.
+  // Copies a string token and returns its raw text without the quotes. On
+  // text that is not JSON (an unterminated string) it stops at the end, and
+  // what it returns does not matter: Poco refuses the text.
   std::string copy_string() {
-    const std::size_t start = pos_;
     copy_char();  // opening quote
+    const std::size_t start = pos_;
     while (pos_ < json_.size() && json_[pos_] != '"') {
       if (json_[pos_] == '\\') copy_char();
       copy_char();
     }
+    const std::size_t end = pos_;
     copy_char();  // closing quote
-    return std::string(json_.substr(start + 1, pos_ - start - 2));
+    return std::string(json_.substr(start, end - start));
   }
 
   void copy_value() {
@@ -77,12 +116,21 @@ class TopLevelNumberQuoter {
     } else if (c == '{' || c == '[') {
       copy_nested();
     } else if (c == '-' || (c >= '0' && c <= '9')) {
-      out_ += '"';
+      // In a valid object a number ends at a comma, the closing brace or space.
+      const std::size_t start = pos_;
       while (pos_ < json_.size() && json_[pos_] != ',' && json_[pos_] != '}' &&
              !is_json_space(json_[pos_])) {
-        copy_char();
+        ++pos_;
       }
-      out_ += '"';
+      const std::string_view token = json_.substr(start, pos_ - start);
+      if (is_json_number(token)) {
+        out_ += '"';
+        out_ += token;
+        out_ += '"';
+      } else {
+        out_ += token;
+        if (bad_number_->empty()) *bad_number_ = std::string(token);
+      }
     } else {  // true, false, null
       while (pos_ < json_.size() && json_[pos_] >= 'a' && json_[pos_] <= 'z') copy_char();
     }
@@ -106,6 +154,7 @@ class TopLevelNumberQuoter {
   std::size_t pos_ = 0;
   std::string out_;
   std::set<std::string> keys_;
+  std::string* bad_number_ = nullptr;
 };
 
 Poco::Dynamic::Var parse_json(const std::string& json, const std::string& file,
@@ -127,17 +176,30 @@ std::map<std::string, std::string> read_flat_json_object(std::string_view json,
                                                          const std::string& file,
                                                          const std::string& location) {
   const std::string original(json);
-  const Poco::Dynamic::Var parsed = parse_json(original, file, location);
+  const std::size_t first = original.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || original[first] != '{') {
+    // Not an object: valid JSON of another kind, or malformed.
+    parse_json(original, file, location);
+    throw InputError(file, location, "expected a JSON object", original);
+  }
+  // One parse, of the rewritten text (see TopLevelNumberQuoter); the checks
+  // come in the order two parses gave them: malformed JSON first.
+  std::string duplicate;
+  std::string bad_number;
+  TopLevelNumberQuoter quoter(json);
+  const std::string rewritten = quoter.rewrite(&duplicate, &bad_number);
+  const Poco::Dynamic::Var parsed = parse_json(rewritten, file, location);
+  if (!bad_number.empty()) {
+    throw InputError(file, location, "malformed JSON: '" + bad_number + "' is not a number",
+                     original);
+  }
   if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
     throw InputError(file, location, "expected a JSON object", original);
   }
-  std::string duplicate;
-  TopLevelNumberQuoter quoter(json);
-  const std::string rewritten = quoter.rewrite(&duplicate);
   if (!duplicate.empty()) {
     throw InputError(file, location, "key '" + duplicate + "' appears twice", original);
   }
-  const auto object = parse_json(rewritten, file, location).extract<Poco::JSON::Object::Ptr>();
+  const auto& object = parsed.extract<Poco::JSON::Object::Ptr>();
   if (object->size() != quoter.key_count()) {
     // Two spellings of one key, e.g. "a" and "\u0061".
     throw InputError(file, location, "a key appears twice (written with different escapes)",

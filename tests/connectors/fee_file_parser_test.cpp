@@ -1,5 +1,7 @@
 #include "sfmon/connectors/fee_file_parser.h"
 
+#include <Poco/Exception.h>
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -377,6 +379,67 @@ TEST(FeeJsonlTest, MalformedJsonNamesTheLine) {
   EXPECT_EQ(error.file(), "fees.jsonl");
   EXPECT_EQ(error.location(), "line 2");
   EXPECT_NE(error.message().find("malformed JSON"), std::string::npos);
+}
+
+TEST(FeeJsonlTest, TextThatIsNoNumberIsMalformedNotAString) {
+  // Top-level numbers become strings before Poco parses the object; these
+  // must not slip through as text.
+  for (const std::string bad : {"01", "1.", "-", "--1", "1e", "1e+", ".5", "-.5", "1.2.3", "0x10",
+                                "1]", "1:2", "12abc", "+1"}) {
+    const InputError error =
+        jsonl_error(R"({"fee_id":"F","school_id":"S","paid_at":"2024-09-02","amount":)" + bad +
+                    R"(,"fee_type":"meals"})");
+    EXPECT_EQ(error.location(), "line 1") << bad;
+    EXPECT_NE(error.message().find("malformed JSON"), std::string::npos)
+        << bad << ": " << error.message();
+  }
+  // The same in a member nobody reads.
+  const InputError unread = jsonl_error(
+      R"({"fee_id":"F","school_id":"S","paid_at":"2024-09-02","amount":"1","fee_type":"meals","x":01})");
+  EXPECT_NE(unread.message().find("malformed JSON"), std::string::npos) << unread.message();
+  // Numbers of every shape the grammar allows pass.
+  const auto records = jsonl(
+      R"({"fee_id":-0,"school_id":"S","paid_at":"2024-09-02","amount":100,"fee_type":"meals","hours":0.5,"x":1E+2,"y":-0.5e-1})");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].fee_id, "-0");
+  EXPECT_EQ(records[0].amount_fen, 10'000);
+  EXPECT_EQ(records[0].hours, 0.5);
+}
+
+// Poco parses each object once, after the top-level numbers became strings:
+// no cut or edit of a valid line that Poco refuses may be accepted (or crash
+// the rewriting, which now sees text Poco has not checked).
+TEST(FeeJsonlTest, EveryLineThatIsNotJsonIsRefusedAsMalformed) {
+  const std::string valid =
+      R"({"fee_id":"F\"1","school_id":"S","paid_at":"2024-09-02","amount":-12.5,"fee_type":"meals","x":{"y":[1,"}"]},"hours":null, "n": 10 })";
+  const auto poco_accepts = [](const std::string& line) {
+    try {
+      Poco::JSON::Parser().parse(line);
+      return true;
+    } catch (const Poco::Exception&) {
+      return false;
+    }
+  };
+  ASSERT_TRUE(poco_accepts(valid));
+  std::vector<std::string> edits;
+  for (std::size_t length = 1; length < valid.size(); ++length) {
+    edits.push_back(valid.substr(0, length));  // a line cut short, e.g. inside a string
+  }
+  for (std::size_t at = 0; at <= valid.size(); ++at) {
+    if (at < valid.size()) edits.push_back(valid.substr(0, at) + valid.substr(at + 1));
+    for (const char c : std::string("\"\\,:{}[] 1-.eE+0x")) {
+      edits.push_back(valid.substr(0, at) + c + valid.substr(at));
+    }
+  }
+  int refused = 0;
+  for (const std::string& line : edits) {
+    if (poco_accepts(line)) continue;
+    ++refused;
+    const InputError error = jsonl_error(line);
+    EXPECT_NE(error.message().find("malformed JSON"), std::string::npos)
+        << line << ": " << error.message();
+  }
+  EXPECT_GT(refused, 1000);
 }
 
 TEST(FeeJsonlTest, TrailingTextAfterObjectIsAnError) {
