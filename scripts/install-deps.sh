@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config python3
-  libpoco-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libboost-dev
+  libpoco-dev libexpat1-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libboost-dev
   libgtest-dev libgmock-dev
   python3-aiosmtpd openssl
 )

@@ -1,14 +1,11 @@
 #include "camt_xml_tree.h"
 
-#include <Poco/Exception.h>
-#include <Poco/SAX/Attributes.h>
-#include <Poco/SAX/ContentHandler.h>
-#include <Poco/SAX/LexicalHandler.h>
-#include <Poco/SAX/Locator.h>
-#include <Poco/SAX/SAXException.h>
-#include <Poco/SAX/SAXParser.h>
-#include <Poco/SAX/XMLReader.h>
+#include <expat.h>
 
+#include <algorithm>
+#include <climits>
+#include <new>
+#include <optional>
 #include <unordered_map>
 
 #include "sfmon/model/input_error.h"
@@ -16,24 +13,47 @@
 namespace sfmon {
 namespace {
 
-using Poco::XML::XMLChar;
-using Poco::XML::XMLString;
+// Between a namespace URI and the local name in the names expat reports; it
+// cannot occur in XML 1.0 text, not even as a character reference.
+constexpr char kNamespaceSeparator = '\x01';
 
 bool is_xml_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-std::string position_of(int line, int column) {
+std::string position_of(long line, long column) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
-// Builds the tree from SAX events and refuses everything a bank statement
-// never needs: DTDs (and with them all entities), excessive depth and size.
-class TreeBuilder final : public Poco::XML::ContentHandler, public Poco::XML::LexicalHandler {
+// Owns an expat parser.
+struct ExpatParser {
+  ExpatParser() : parser(XML_ParserCreateNS(nullptr, kNamespaceSeparator)) {
+    if (parser == nullptr) throw std::bad_alloc();
+  }
+  ~ExpatParser() { XML_ParserFree(parser); }
+  ExpatParser(const ExpatParser&) = delete;
+  ExpatParser& operator=(const ExpatParser&) = delete;
+
+  XML_Parser parser;
+};
+
+// Builds the tree from expat's events and refuses everything a bank
+// statement never needs: DTDs (and with them all entities), excessive depth
+// and size. A refusal stops the parser (an exception must not unwind through
+// expat's C frames) and is thrown once XML_Parse returns.
+class TreeBuilder {
  public:
-  explicit TreeBuilder(const std::string& file) : file_(file) {}
+  TreeBuilder(XML_Parser parser, const std::string& file) : parser_(parser), file_(file) {
+    XML_SetUserData(parser, this);
+    XML_SetElementHandler(parser, &TreeBuilder::on_start, &TreeBuilder::on_end);
+    XML_SetCharacterDataHandler(parser, &TreeBuilder::on_text);
+    XML_SetStartDoctypeDeclHandler(parser, &TreeBuilder::on_doctype);
+    XML_SetSkippedEntityHandler(parser, &TreeBuilder::on_skipped_entity);
+  }
 
   XmlDocument take_document() { return std::move(document_); }
+  // The refusal that stopped the parser, if any.
+  const std::optional<InputError>& refusal() const { return refusal_; }
 
   // "Document/BkToCstmrStmt[1]/Stmt[2]": the elements open right now, for
   // errors raised by the XML parser itself.
@@ -47,33 +67,59 @@ class TreeBuilder final : public Poco::XML::ContentHandler, public Poco::XML::Le
       for (const XmlElement& sibling : open_[i - 1]->children) {
         if (sibling.name == open_[i]->name) ++index;
       }
-      path += "[" + std::to_string(index) + "]";
+      path += '[';
+      path += std::to_string(index);
+      path += ']';
     }
     return path;
   }
 
   // Where the parser stands, 1-based, as "LINE:COLUMN".
   std::string here() const {
-    if (locator_ == nullptr) return {};
-    return position_of(locator_->getLineNumber(), locator_->getColumnNumber() + 1);
+    return position_of(static_cast<long>(XML_GetCurrentLineNumber(parser_)),
+                       static_cast<long>(XML_GetCurrentColumnNumber(parser_)) + 1);
   }
 
-  // ContentHandler
-  void setDocumentLocator(const Poco::XML::Locator* locator) override { locator_ = locator; }
-  void startDocument() override {}
-  void endDocument() override {}
-  void startElement(const XMLString& uri, const XMLString& local_name, const XMLString&,
-                    const Poco::XML::Attributes& attributes) override {
+ private:
+  static TreeBuilder& self(void* user_data) { return *static_cast<TreeBuilder*>(user_data); }
+
+  static void XMLCALL on_start(void* user_data, const XML_Char* name, const XML_Char** attributes) {
+    self(user_data).start_element(name, attributes);
+  }
+  static void XMLCALL on_end(void* user_data, const XML_Char*) {
+    TreeBuilder& builder = self(user_data);
+    if (!builder.refusal_) builder.open_.pop_back();
+  }
+  static void XMLCALL on_text(void* user_data, const XML_Char* text, int length) {
+    TreeBuilder& builder = self(user_data);
+    if (builder.refusal_ || builder.open_.empty()) return;
+    builder.open_.back()->text.append(text, static_cast<std::size_t>(length));
+  }
+  // A DOCTYPE is where XXE and entity bombs live; camt never has one, so it
+  // is refused before its internal subset is read.
+  static void XMLCALL on_doctype(void* user_data, const XML_Char* name, const XML_Char*,
+                                 const XML_Char*, int) {
+    self(user_data).refuse("XML DOCTYPE declarations are not allowed", name);
+  }
+  static void XMLCALL on_skipped_entity(void* user_data, const XML_Char* name, int) {
+    self(user_data).refuse("XML entity references are not allowed", name);
+  }
+
+  void start_element(const XML_Char* qualified, const XML_Char** attributes) {
+    if (refusal_) return;
+    const std::string_view name(qualified);
+    const std::size_t cut = name.find(kNamespaceSeparator);
+    const std::string_view uri = cut == std::string_view::npos ? "" : name.substr(0, cut);
+    const std::string_view local = cut == std::string_view::npos ? name : name.substr(cut + 1);
     if (static_cast<int>(open_.size()) >= kMaxXmlDepth) {
-      throw InputError(file_, here(),
-                       "XML nested deeper than " + std::to_string(kMaxXmlDepth) +
-                           " elements inside " + open_path(),
-                       local_name);
+      refuse("XML nested deeper than " + std::to_string(kMaxXmlDepth) + " elements inside " +
+                 open_path(),
+             std::string(local));
+      return;
     }
     if (++element_count_ > kMaxXmlElements) {
-      throw InputError(
-          file_, here(),
-          "XML document has more than " + std::to_string(kMaxXmlElements) + " elements");
+      refuse("XML document has more than " + std::to_string(kMaxXmlElements) + " elements", {});
+      return;
     }
     XmlElement* element = nullptr;
     if (open_.empty()) {
@@ -85,67 +131,42 @@ class TreeBuilder final : public Poco::XML::ContentHandler, public Poco::XML::Le
       element = &open_.back()->children.back();
     }
     element->ns = namespace_id(uri);
-    element->name = local_name;
-    for (int i = 0; i < attributes.getLength(); ++i) {
-      if (attributes.getURI(i).empty()) {
-        element->attributes.emplace_back(attributes.getLocalName(i), attributes.getValue(i));
+    element->name = local;
+    // Name and value pairs; a qualified name carries the separator.
+    for (const XML_Char** pair = attributes; pair[0] != nullptr; pair += 2) {
+      const std::string_view key(pair[0]);
+      if (key.find(kNamespaceSeparator) == std::string_view::npos) {
+        element->attributes.emplace_back(key, pair[1]);
       }
     }
-    if (locator_ != nullptr) {
-      element->line = locator_->getLineNumber();
-      element->column = locator_->getColumnNumber() + 1;
-    }
+    element->line = static_cast<int>(XML_GetCurrentLineNumber(parser_));
+    element->column = static_cast<int>(XML_GetCurrentColumnNumber(parser_)) + 1;
     open_.push_back(element);
   }
-  void endElement(const XMLString&, const XMLString&, const XMLString&) override {
-    open_.pop_back();
-  }
-  void characters(const XMLChar ch[], int start, int length) override {
-    if (open_.empty()) return;
-    open_.back()->text.append(ch + start, static_cast<std::size_t>(length));
-  }
-  void ignorableWhitespace(const XMLChar[], int, int) override {}
-  void processingInstruction(const XMLString&, const XMLString&) override {}
-  void startPrefixMapping(const XMLString&, const XMLString&) override {}
-  void endPrefixMapping(const XMLString&) override {}
-  void skippedEntity(const XMLString& name) override {
-    throw InputError(file_, here(), "XML entity references are not allowed", name);
+
+  void refuse(const std::string& message, const std::string& value) {
+    if (refusal_) return;
+    refusal_.emplace(file_, here(), message, value);
+    XML_StopParser(parser_, XML_FALSE);
   }
 
-  // LexicalHandler: a DOCTYPE is where XXE and entity bombs live; camt never
-  // has one, so refuse it before its internal subset is read.
-  void startDTD(const XMLString& name, const XMLString&, const XMLString&) override {
-    throw InputError(file_, here(), "XML DOCTYPE declarations are not allowed", name);
-  }
-  void endDTD() override {}
-  void startEntity(const XMLString&) override {}
-  void endEntity(const XMLString&) override {}
-  void startCDATA() override {}
-  void endCDATA() override {}
-  void comment(const XMLChar[], int, int) override {}
-
- private:
-  int namespace_id(const XMLString& uri) {
-    const auto [it, inserted] =
-        namespace_ids_.try_emplace(uri, static_cast<int>(document_.namespaces.size()));
-    if (inserted) document_.namespaces.push_back(uri);
-    return it->second;
+  int namespace_id(std::string_view uri) {
+    const auto found = namespace_ids_.find(std::string(uri));
+    if (found != namespace_ids_.end()) return found->second;
+    const int id = static_cast<int>(document_.namespaces.size());
+    document_.namespaces.emplace_back(uri);
+    namespace_ids_.emplace(uri, id);
+    return id;
   }
 
+  XML_Parser parser_;
   const std::string& file_;
-  const Poco::XML::Locator* locator_ = nullptr;
   XmlDocument document_{{""}, {}};
   std::unordered_map<std::string, int> namespace_ids_{{"", 0}};
   std::vector<XmlElement*> open_;
   long element_count_ = 0;
+  std::optional<InputError> refusal_;
 };
-
-// Poco appends " in line L column C" to expat's reason; the location is
-// reported separately, so keep just the reason.
-std::string bare_reason(const std::string& message) {
-  const std::size_t cut = message.find(" in line ");
-  return cut == std::string::npos ? message : message.substr(0, cut);
-}
 
 }  // namespace
 
@@ -188,27 +209,30 @@ std::string_view XmlElement::trimmed_text() const {
 }
 
 XmlDocument parse_xml_tree(std::string_view content, const std::string& file) {
-  TreeBuilder builder(file);
-  Poco::XML::SAXParser parser;
-  parser.setFeature(Poco::XML::XMLReader::FEATURE_NAMESPACES, true);
-  parser.setFeature(Poco::XML::XMLReader::FEATURE_NAMESPACE_PREFIXES, false);
-  parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-  parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-  parser.setContentHandler(&builder);
-  parser.setProperty(Poco::XML::XMLReader::PROPERTY_LEXICAL_HANDLER,
-                     static_cast<Poco::XML::LexicalHandler*>(&builder));
-  try {
-    parser.parseMemoryNP(content.data(), content.size());
-  } catch (const Poco::XML::SAXParseException& error) {
-    std::string message = "malformed XML: " + bare_reason(error.message());
+  const ExpatParser expat;
+  TreeBuilder builder(expat.parser, file);
+  // Parameter entities (and so any external DTD subset) are never read;
+  // expat's default, stated here because the refusals above rely on it.
+  XML_SetParamEntityParsing(expat.parser, XML_PARAM_ENTITY_PARSING_NEVER);
+  // XML_Parse takes an int length: large contents go in pieces.
+  constexpr std::size_t kPiece = std::size_t{1} << 30;
+  static_assert(kPiece <= static_cast<std::size_t>(INT_MAX));
+  std::size_t offset = 0;
+  XML_Status status = XML_STATUS_OK;
+  do {
+    const std::size_t size = std::min(kPiece, content.size() - offset);
+    const bool last = offset + size == content.size();
+    status = XML_Parse(expat.parser, content.data() + offset, static_cast<int>(size),
+                       last ? XML_TRUE : XML_FALSE);
+    offset += size;
+  } while (status == XML_STATUS_OK && offset < content.size());
+  if (builder.refusal()) throw *builder.refusal();
+  if (status != XML_STATUS_OK) {
+    std::string message =
+        std::string("malformed XML: ") + XML_ErrorString(XML_GetErrorCode(expat.parser));
     const std::string open = builder.open_path();
     if (!open.empty()) message += " (inside " + open + ")";
-    throw InputError(file, position_of(error.getLineNumber(), error.getColumnNumber() + 1),
-                     message);
-  } catch (const Poco::Exception& error) {
-    // Anything else Poco reports (e.g. an encoding it cannot convert) is
-    // still a problem of this input, not of the program.
-    throw InputError(file, builder.here(), "unreadable XML: " + error.displayText());
+    throw InputError(file, builder.here(), message);
   }
   return builder.take_document();
 }

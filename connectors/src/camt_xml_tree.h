@@ -1,8 +1,10 @@
 #pragma once
-// A small read-only element tree for the camt parser, built by expat (through
-// Poco's SAX parser) with every DTD feature refused: a document with a
-// DOCTYPE is rejected before any entity is declared, so neither external
-// entities (XXE) nor entity expansion bombs (billion laughs) can happen.
+// A small read-only element tree for the camt parser, built by expat through
+// its C API (Poco's SAX layer on top of it made parsing the benchmark's camt
+// files take a quarter more CPU, in string copies; bench/profile.md) with
+// every DTD feature refused: a document with a DOCTYPE is rejected before
+// any entity is declared, so neither external entities (XXE) nor entity
+// expansion bombs (billion laughs) can happen.
 // Private to the connectors library.
 
 #include <initializer_list>
