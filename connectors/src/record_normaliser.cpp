@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "counterparty_classifier.h"
 #include "sfmon/model/name_normaliser.h"
@@ -95,7 +97,22 @@ void assign_hashes(BankStatement& statement) {
 // (overlapping statements in one file) and keep the same reference, for the
 // store to deduplicate. A pending entry and a booked one sharing a
 // reference are one entry's life, not a reuse.
+// Whether two records of the file share an account, reference and status.
+// Most files have none, and they skip the work below (a content key and a
+// set entry per record).
+bool has_reused_reference(const BankFile& file) {
+  std::vector<std::tuple<std::string_view, std::string_view, EntryStatus>> keys;
+  for (const BankStatement& statement : file.statements) {
+    for (const BankRecord& record : statement.records) {
+      if (!record.ref_is_hash) keys.emplace_back(record.account, record.bank_ref, record.status);
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
 void separate_reused_references(BankFile& file) {
+  if (!has_reused_reference(file)) return;
   using RefKey = std::tuple<std::string, std::string, EntryStatus>;
   struct Variant {
     std::string content;
