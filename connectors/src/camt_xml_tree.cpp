@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <functional>
 #include <new>
 #include <optional>
 #include <unordered_map>
@@ -24,6 +25,14 @@ bool is_xml_space(char c) {
 std::string position_of(long line, long column) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
+
+// Hashes std::string and std::string_view alike, for lookups without a copy.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
 
 // Owns an expat parser.
 struct ExpatParser {
@@ -151,7 +160,7 @@ class TreeBuilder {
   }
 
   int namespace_id(std::string_view uri) {
-    const auto found = namespace_ids_.find(std::string(uri));
+    const auto found = namespace_ids_.find(uri);
     if (found != namespace_ids_.end()) return found->second;
     const int id = static_cast<int>(document_.namespaces.size());
     document_.namespaces.emplace_back(uri);
@@ -162,7 +171,8 @@ class TreeBuilder {
   XML_Parser parser_;
   const std::string& file_;
   XmlDocument document_{{""}, {}};
-  std::unordered_map<std::string, int> namespace_ids_{{"", 0}};
+  // Looked up by string_view: no string is made per element.
+  std::unordered_map<std::string, int, TextHash, std::equal_to<>> namespace_ids_{{"", 0}};
   std::vector<XmlElement*> open_;
   long element_count_ = 0;
   std::optional<InputError> refusal_;
