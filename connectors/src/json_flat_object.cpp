@@ -49,20 +49,17 @@ bool is_json_number(std::string_view token) {
 // It runs before Poco has seen the text, so that Poco parses each object once,
 // and it must not make an invalid object valid. It changes nothing but
 // top-level number tokens, each into a string, and quotes a token only when
-// it is one whole JSON number: so wherever a JSON parser fails on the
-// original, it fails on the rewritten text too (one value swapped for
-// another leaves the grammar of everything around it as it was), and
-// otherwise the token is reported in `*bad_number`.
+// it is one whole JSON number; anything else is copied as it is. So wherever
+// Poco fails on the original, it fails on the rewritten text too (one value
+// swapped for another leaves the grammar of everything around it as it was).
 class TopLevelNumberQuoter {
  public:
   explicit TopLevelNumberQuoter(std::string_view json) : json_(json) {
     out_.reserve(json.size() + 16);
   }
 
-  // Returns the first duplicated raw key in `*duplicate`, and the first
-  // top-level value that starts like a number but is none in `*bad_number`.
-  std::string rewrite(std::string* duplicate, std::string* bad_number) {
-    bad_number_ = bad_number;
+  // Returns the first duplicated raw key in `*duplicate`, if any.
+  std::string rewrite(std::string* duplicate) {
     copy_space();
     copy_char();  // '{'
     for (;;) {
@@ -123,14 +120,10 @@ class TopLevelNumberQuoter {
         ++pos_;
       }
       const std::string_view token = json_.substr(start, pos_ - start);
-      if (is_json_number(token)) {
-        out_ += '"';
-        out_ += token;
-        out_ += '"';
-      } else {
-        out_ += token;
-        if (bad_number_->empty()) *bad_number_ = std::string(token);
-      }
+      const bool quote = is_json_number(token);
+      if (quote) out_ += '"';
+      out_ += token;
+      if (quote) out_ += '"';
     } else {  // true, false, null
       while (pos_ < json_.size() && json_[pos_] >= 'a' && json_[pos_] <= 'z') copy_char();
     }
@@ -154,7 +147,6 @@ class TopLevelNumberQuoter {
   std::size_t pos_ = 0;
   std::string out_;
   std::set<std::string> keys_;
-  std::string* bad_number_ = nullptr;
 };
 
 Poco::Dynamic::Var parse_json(const std::string& json, const std::string& file,
@@ -183,19 +175,12 @@ std::map<std::string, std::string> read_flat_json_object(std::string_view json,
     throw InputError(file, location, "expected a JSON object", original);
   }
   // One parse, of the rewritten text (see TopLevelNumberQuoter); the checks
-  // come in the order two parses gave them: malformed JSON first.
+  // come in the order two parses gave them: malformed JSON first. Text that
+  // starts with '{' and parses is an object.
   std::string duplicate;
-  std::string bad_number;
   TopLevelNumberQuoter quoter(json);
-  const std::string rewritten = quoter.rewrite(&duplicate, &bad_number);
+  const std::string rewritten = quoter.rewrite(&duplicate);
   const Poco::Dynamic::Var parsed = parse_json(rewritten, file, location);
-  if (!bad_number.empty()) {
-    throw InputError(file, location, "malformed JSON: '" + bad_number + "' is not a number",
-                     original);
-  }
-  if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
-    throw InputError(file, location, "expected a JSON object", original);
-  }
   if (!duplicate.empty()) {
     throw InputError(file, location, "key '" + duplicate + "' appears twice", original);
   }

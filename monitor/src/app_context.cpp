@@ -7,10 +7,10 @@
 #include "registry_snapshot.h"
 #include "sfmon/connectors/file_system.h"
 #include "sfmon/connectors/registry_loader.h"
+#include "sfmon/model/sha256.h"
 #include "sfmon/monitor/data_paths.h"
 #include "sfmon/monitor/rule_runner.h"
 #include "sfmon/monitor/schema_migrations.h"
-#include "sfmon/model/sha256.h"
 
 namespace sfmon {
 

@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "sfmon/monitor/http_api.h"
 #include "sfmon/model/sha256.h"
+#include "sfmon/monitor/http_api.h"
 
 namespace sfmon {
 

@@ -8,9 +8,9 @@
 
 #include "sfmon/connectors/bank_file_parser.h"
 #include "sfmon/connectors/fee_file_parser.h"
+#include "sfmon/model/sha256.h"
 #include "sfmon/monitor/connector_state.h"
 #include "sfmon/monitor/rule_runner.h"
-#include "sfmon/model/sha256.h"
 #include "sfmon/monitor/sqlite_db.h"
 #include "sfmon/monitor/worker_pool.h"
 

@@ -5,9 +5,9 @@
 
 #include <sstream>
 
+#include "sfmon/model/sha256.h"
 #include "sfmon/monitor/alert_lookup.h"
 #include "sfmon/monitor/notice_json.h"
-#include "sfmon/model/sha256.h"
 
 namespace sfmon {
 namespace {

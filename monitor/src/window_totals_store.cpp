@@ -66,11 +66,11 @@ std::string window_totals_basis(const rules::CompiledPack& pack,
                                 const std::string& registry_fingerprint, const Zone& zone) {
   if (pack.source_digest.empty() || registry_fingerprint.empty()) return "";
   // v1: day_totals() and encode_day() as first written.
-  const std::string text = "sfmon-window-totals-v1\n" + pack.source_digest + "\n" +
-                           registry_fingerprint + "\n" + zone.name + "\n" +
-                           std::to_string(zone.offset_minutes) + "\n";
+  const std::string offset = std::to_string(zone.offset_minutes);
   // 64 bits tell bases apart well enough and keep the rows small.
-  return sha256_hex(text).substr(0, 16);
+  return sha256_hex({"sfmon-window-totals-v1\n", pack.source_digest, "\n", registry_fingerprint,
+                     "\n", zone.name, "\n", offset, "\n"})
+      .substr(0, 16);
 }
 
 std::string encode_day(const rules::DayTotals& day) {
