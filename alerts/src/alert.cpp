@@ -14,7 +14,8 @@ constexpr std::array<std::pair<const char*, AlertStatus>, 4> kStatuses{{
     {"dismissed", AlertStatus::Dismissed},
 }};
 
-void add_evidence(std::vector<rules::EvidenceRef>& into, const std::vector<rules::EvidenceRef>& more) {
+void add_evidence(std::vector<rules::EvidenceRef>& into,
+                  const std::vector<rules::EvidenceRef>& more) {
   into.insert(into.end(), more.begin(), more.end());
   std::sort(into.begin(), into.end());
   into.erase(std::unique(into.begin(), into.end()), into.end());
@@ -86,9 +87,9 @@ std::vector<Alert> group_firings(std::vector<rules::Firing> firings) {
       times.push_back(firings[end++].time);
     }
     for (const auto& [from, to] : group_sessions(times, firings[end - 1].group_window_seconds)) {
-      alerts.push_back(fold_session(std::vector<rules::Firing>(
-          firings.begin() + static_cast<std::ptrdiff_t>(begin + from),
-          firings.begin() + static_cast<std::ptrdiff_t>(begin + to))));
+      alerts.push_back(fold_session(
+          std::vector<rules::Firing>(firings.begin() + static_cast<std::ptrdiff_t>(begin + from),
+                                     firings.begin() + static_cast<std::ptrdiff_t>(begin + to))));
     }
     begin = end;
   }

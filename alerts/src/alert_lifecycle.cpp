@@ -39,8 +39,8 @@ std::optional<AlertAction> alert_action_from_string(const std::string& text) {
   return std::nullopt;
 }
 
-LifecycleError::LifecycleError(const std::string& message, std::int64_t alert_id,
-                               AlertStatus from, AlertAction action)
+LifecycleError::LifecycleError(const std::string& message, std::int64_t alert_id, AlertStatus from,
+                               AlertAction action)
     : std::runtime_error(message), alert_id_(alert_id), from_(from), action_(action) {}
 
 bool is_final(AlertStatus status) {

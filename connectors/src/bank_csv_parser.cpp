@@ -24,10 +24,18 @@ namespace {
 // - counterparty_type is person or organisation (any case) or empty.
 const std::vector<std::string_view> kRequiredColumns = {"txn_id", "account", "booked_at", "amount",
                                                         "currency"};
-const std::vector<std::string_view> kAllColumns = {
-    "txn_id",           "account",           "booked_at",         "amount",
-    "currency",         "value_date",        "counterparty_name", "counterparty_account",
-    "counterparty_bank", "counterparty_type", "purpose",           "balance_after"};
+const std::vector<std::string_view> kAllColumns = {"txn_id",
+                                                   "account",
+                                                   "booked_at",
+                                                   "amount",
+                                                   "currency",
+                                                   "value_date",
+                                                   "counterparty_name",
+                                                   "counterparty_account",
+                                                   "counterparty_bank",
+                                                   "counterparty_type",
+                                                   "purpose",
+                                                   "balance_after"};
 
 class BankRowDecoder {
  public:
@@ -166,7 +174,9 @@ class StatementCollector {
 
 }  // namespace
 
-const std::vector<std::string_view>& bank_csv_columns() { return kAllColumns; }
+const std::vector<std::string_view>& bank_csv_columns() {
+  return kAllColumns;
+}
 
 BankFile parse_bank_csv(std::string_view content, const std::string& file, const Zone& zone) {
   const std::vector<CsvRow> rows = read_csv(content, file);

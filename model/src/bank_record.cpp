@@ -8,21 +8,30 @@ const char* to_string(EntryStatus status) {
 
 const char* to_string(CounterpartyClass cls) {
   switch (cls) {
-    case CounterpartyClass::Person: return "person";
-    case CounterpartyClass::Organisation: return "organisation";
-    case CounterpartyClass::Unknown: break;
+    case CounterpartyClass::Person:
+      return "person";
+    case CounterpartyClass::Organisation:
+      return "organisation";
+    case CounterpartyClass::Unknown:
+      break;
   }
   return "unknown";
 }
 
 const char* to_string(ClassBasis basis) {
   switch (basis) {
-    case ClassBasis::Source: return "source";
-    case ClassBasis::Registry: return "registry";
-    case ClassBasis::Watchlist: return "watchlist";
-    case ClassBasis::LegalForm: return "legal-form";
-    case ClassBasis::NameShape: return "name-shape";
-    case ClassBasis::None: break;
+    case ClassBasis::Source:
+      return "source";
+    case ClassBasis::Registry:
+      return "registry";
+    case ClassBasis::Watchlist:
+      return "watchlist";
+    case ClassBasis::LegalForm:
+      return "legal-form";
+    case ClassBasis::NameShape:
+      return "name-shape";
+    case ClassBasis::None:
+      break;
   }
   return "none";
 }
@@ -33,9 +42,12 @@ const char* to_string(BalanceType type) {
 
 const char* to_string(BankFormat format) {
   switch (format) {
-    case BankFormat::Camt: return "camt";
-    case BankFormat::Mt940: return "mt940";
-    case BankFormat::Csv: break;
+    case BankFormat::Camt:
+      return "camt";
+    case BankFormat::Mt940:
+      return "mt940";
+    case BankFormat::Csv:
+      break;
   }
   return "csv";
 }

@@ -35,7 +35,9 @@ std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t* out) {
   return length;
 }
 
-bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000; }
+bool is_space(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+}
 
 }  // namespace
 

@@ -48,16 +48,24 @@ constexpr std::array<std::pair<const char*, FeePer>, 4> kPers{{
 
 }  // namespace
 
-const char* to_string(SchoolKind kind) { return name_of(kKinds, kind); }
-const char* to_string(AccountRole role) { return name_of(kRoles, role); }
-const char* to_string(FeePer per) { return name_of(kPers, per); }
+const char* to_string(SchoolKind kind) {
+  return name_of(kKinds, kind);
+}
+const char* to_string(AccountRole role) {
+  return name_of(kRoles, role);
+}
+const char* to_string(FeePer per) {
+  return name_of(kPers, per);
+}
 std::optional<SchoolKind> school_kind_from_string(const std::string& text) {
   return lookup(kKinds, text);
 }
 std::optional<AccountRole> account_role_from_string(const std::string& text) {
   return lookup(kRoles, text);
 }
-std::optional<FeePer> fee_per_from_string(const std::string& text) { return lookup(kPers, text); }
+std::optional<FeePer> fee_per_from_string(const std::string& text) {
+  return lookup(kPers, text);
+}
 
 bool is_compulsory(SchoolKind kind) {
   return kind == SchoolKind::Primary || kind == SchoolKind::Middle || kind == SchoolKind::NineYear;

@@ -100,7 +100,8 @@ std::vector<AlertEvent> AlertLifecycleStore::history(std::int64_t alert_id) {
     if (const auto from = query.column_text_or_null(4)) {
       event.from = alerts::alert_status_from_string(*from);
     }
-    if (const auto to = query.column_text_or_null(5)) event.to = alerts::alert_status_from_string(*to);
+    if (const auto to = query.column_text_or_null(5))
+      event.to = alerts::alert_status_from_string(*to);
     event.comment = query.column_text(6);
     events.push_back(std::move(event));
   }

@@ -14,7 +14,6 @@
 #include <istream>
 #include <memory>
 
-
 namespace sfmon {
 namespace {
 

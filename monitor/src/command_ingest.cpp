@@ -65,8 +65,8 @@ void report(const FileOutcome& outcome, std::ostream& out, std::ostream& err) {
 
 void report(const FeeHttpPullReport& pulled, std::ostream& out, std::ostream& err) {
   for (const Warning& warning : pulled.warnings) err << "warning: " << warning.to_string() << '\n';
-  out << "connector " << pulled.source << ": " << pulled.pages << " pages, "
-      << pulled.records_read << " records read, " << pulled.added << " new, " << pulled.duplicates
+  out << "connector " << pulled.source << ": " << pulled.pages << " pages, " << pulled.records_read
+      << " records read, " << pulled.added << " new, " << pulled.duplicates
       << " already stored; cursor " << (pulled.cursor ? "'" + *pulled.cursor + "'" : "none");
   if (!pulled.ok) out << "; stopped early";
   out << '\n';
@@ -81,9 +81,9 @@ void print_summary(RecordStore& store, std::ostream& out) {
   const StoreSummary summary = store.summary();
   out << "store: " << summary.bank_records << " bank records (" << summary.bank_booked
       << " booked, " << summary.bank_pending << " pending, " << summary.unregistered_account_records
-      << " of unregistered accounts), " << summary.fee_records << " fee records; files: "
-      << summary.files_accepted << " accepted, " << summary.files_rejected << " rejected, "
-      << summary.files_duplicate << " duplicate\n";
+      << " of unregistered accounts), " << summary.fee_records
+      << " fee records; files: " << summary.files_accepted << " accepted, "
+      << summary.files_rejected << " rejected, " << summary.files_duplicate << " duplicate\n";
 }
 
 }  // namespace
@@ -103,7 +103,8 @@ int ingest_command(const CliArgs& args, std::ostream& out, std::ostream& err) {
   for (const std::string& path : args.positional()) {
     const FileOutcome outcome = pipeline.ingest_file(path, *kind, "cli");
     if (outcome.verdict == FileVerdict::Rejected) {
-      app.store->record_rejection(FileOrigin{"cli", path, "", to_string(*kind), ""}, outcome.error, "");
+      app.store->record_rejection(FileOrigin{"cli", path, "", to_string(*kind), ""}, outcome.error,
+                                  "");
     }
     report(outcome, out, err);
     all_ok = all_ok && ok(outcome);
@@ -114,7 +115,8 @@ int ingest_command(const CliArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 int run_once_command(const CliArgs& args, std::ostream& out, std::ostream& err) {
-  if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
+  if (!args.positional().empty())
+    throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   AppContext app = open_app(args.value("config"));
   load_rules(app);
   LocalFileSystem fs;

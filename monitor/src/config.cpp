@@ -83,8 +83,7 @@ class ConfigReader {
   }
 
   // A whole number in [min, max] (page_limit, retries).
-  std::optional<int> bounded_int(const YAML::Node& node, const std::string& key, int min,
-                                 int max) {
+  std::optional<int> bounded_int(const YAML::Node& node, const std::string& key, int min, int max) {
     auto text = scalar(node, key);
     if (!text) return std::nullopt;
     const bool digits =
@@ -110,8 +109,10 @@ class ConfigReader {
       ++digits;
     }
     const std::string unit = text->substr(digits);
-    const long long scale =
-        unit.empty() || unit == "s" ? 1000 : unit == "ms" ? 1 : unit == "m" ? 60'000 : 0;
+    const long long scale = unit.empty() || unit == "s" ? 1000
+                            : unit == "ms"              ? 1
+                            : unit == "m"               ? 60'000
+                                                        : 0;
     const long long value =
         digits == 0 || digits > 7 ? -1 : std::stoll(text->substr(0, digits)) * scale;
     if (scale == 0 || value < min_ms || value > max_ms) {
@@ -134,7 +135,8 @@ class ConfigReader {
           duration_ms(node["timeout"], "timeout", 10, 600'000).value_or(connector.timeout_ms);
     }
     if (node["retries"]) {
-      connector.retries = bounded_int(node["retries"], "retries", 0, 20).value_or(connector.retries);
+      connector.retries =
+          bounded_int(node["retries"], "retries", 0, 20).value_or(connector.retries);
     }
     if (node["backoff"]) {
       connector.backoff_ms =
@@ -147,15 +149,17 @@ class ConfigReader {
       problem(node.Mark(), "a connector must be a map");
       return;
     }
-    check_keys(node, {"name", "type", "path", "archive", "quarantine", "url", "token_env", "interval",
-                      "page_limit", "timeout", "retries", "backoff"},
+    check_keys(node,
+               {"name", "type", "path", "archive", "quarantine", "url", "token_env", "interval",
+                "page_limit", "timeout", "retries", "backoff"},
                "connector");
     ConnectorConfig connector;
     if (!node["name"]) {
       problem(node.Mark(), "connector needs a 'name'");
     } else if (auto name = scalar(node["name"], "name")) {
       connector.name = *name;
-      if (!names.insert(*name).second) problem(node["name"].Mark(), "duplicate connector name '" + *name + "'");
+      if (!names.insert(*name).second)
+        problem(node["name"].Mark(), "duplicate connector name '" + *name + "'");
     }
     const YAML::Node type = node["type"];
     if (!type) {
@@ -180,10 +184,12 @@ class ConfigReader {
       } else if (auto url = scalar(node["url"], "url")) {
         connector.url = *url;
         if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-          problem(node["url"].Mark(), "url must start with http:// or https:// (value '" + *url + "')");
+          problem(node["url"].Mark(),
+                  "url must start with http:// or https:// (value '" + *url + "')");
         }
       }
-      if (node["token_env"]) connector.token_env = scalar(node["token_env"], "token_env").value_or("");
+      if (node["token_env"])
+        connector.token_env = scalar(node["token_env"], "token_env").value_or("");
       read_http_tuning(node, connector);
     } else {
       for (const char* key : {"page_limit", "timeout", "retries", "backoff"}) {
@@ -198,7 +204,8 @@ class ConfigReader {
       }
       connector.archive = (fs::path(connector.path) / "archive").string();
       connector.quarantine = (fs::path(connector.path) / "quarantine").string();
-      if (node["archive"]) connector.archive = resolve(scalar(node["archive"], "archive").value_or(""));
+      if (node["archive"])
+        connector.archive = resolve(scalar(node["archive"], "archive").value_or(""));
       if (node["quarantine"]) {
         connector.quarantine = resolve(scalar(node["quarantine"], "quarantine").value_or(""));
       }
@@ -217,8 +224,9 @@ class ConfigReader {
       problem(root.Mark(), "the config must be a map of settings");
       throw ConfigError(problems_);
     }
-    check_keys(root, {"database", "registry", "watchlist", "rules", "parameters", "connectors", "api",
-                      "timezone", "escalation", "notifications"},
+    check_keys(root,
+               {"database", "registry", "watchlist", "rules", "parameters", "connectors", "api",
+                "timezone", "escalation", "notifications"},
                "the config");
     if (!root["database"]) {
       problems_.push_back(file_ + ":1:1: 'database' is required");
@@ -266,7 +274,8 @@ class ConfigReader {
         problem(api.Mark(), "api must be a map");
       } else {
         check_keys(api, {"listen"}, "api");
-        if (api["listen"]) config.api_listen = scalar(api["listen"], "listen").value_or(config.api_listen);
+        if (api["listen"])
+          config.api_listen = scalar(api["listen"], "listen").value_or(config.api_listen);
       }
     }
     if (const YAML::Node zone = root["timezone"]) {
@@ -305,9 +314,12 @@ class ConfigReader {
 
 const char* to_string(ConnectorType type) {
   switch (type) {
-    case ConnectorType::BankFiles: return "bank-files";
-    case ConnectorType::FeeFiles: return "fee-files";
-    case ConnectorType::FeeHttp: break;
+    case ConnectorType::BankFiles:
+      return "bank-files";
+    case ConnectorType::FeeFiles:
+      return "fee-files";
+    case ConnectorType::FeeHttp:
+      break;
   }
   return "fee-http";
 }
@@ -317,7 +329,8 @@ ConfigError::ConfigError(std::vector<std::string> problems)
 
 Config parse_config(std::string_view yaml, const std::string& file) {
   const std::string base_dir =
-      fs::absolute(fs::path(file).parent_path().empty() ? fs::path(".") : fs::path(file).parent_path())
+      fs::absolute(fs::path(file).parent_path().empty() ? fs::path(".")
+                                                        : fs::path(file).parent_path())
           .lexically_normal()
           .string();
   ConfigReader reader(file, base_dir);

@@ -92,7 +92,8 @@ Delivery DeliveryStore::mark_sent(std::int64_t delivery_id) {
       "last_error = '', updated_at = ?2 WHERE id = ?1");
   update.bind_int64(1, delivery_id).bind_int64(2, utc_now(clock_)).run();
   auto delivery = find(delivery_id);
-  if (!delivery) throw std::invalid_argument("delivery " + std::to_string(delivery_id) + " does not exist");
+  if (!delivery)
+    throw std::invalid_argument("delivery " + std::to_string(delivery_id) + " does not exist");
   transaction.commit();
   return *delivery;
 }
@@ -102,7 +103,8 @@ Delivery DeliveryStore::record_failure(std::int64_t delivery_id, const std::stri
                                        const std::string& payload) {
   Transaction transaction(db_);
   auto delivery = find(delivery_id);
-  if (!delivery) throw std::invalid_argument("delivery " + std::to_string(delivery_id) + " does not exist");
+  if (!delivery)
+    throw std::invalid_argument("delivery " + std::to_string(delivery_id) + " does not exist");
   const std::int64_t now = utc_now(clock_);
   delivery->attempts += 1;
   delivery->last_error = error;

@@ -124,9 +124,9 @@ void Escalator::record(const alerts::Alert& alert, const EscalationStep& step) {
   insert.bind_text(4, rules::to_string(step.from_level));
   insert.bind_text(5, rules::to_string(step.to_level)).bind_text(6, step.notified).run();
 
-  const std::string waited =
-      "not acknowledged within " + duration_text(config_.for_level(step.from_level)) + " at " +
-      rules::to_string(step.from_level);
+  const std::string waited = "not acknowledged within " +
+                             duration_text(config_.for_level(step.from_level)) + " at " +
+                             rules::to_string(step.from_level);
   AlertEvent event;
   event.alert_id = alert.id;
   event.at = step.at;

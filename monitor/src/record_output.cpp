@@ -47,7 +47,8 @@ Poco::JSON::Object::Ptr to_json(const RecordRow& row) {
   const bool bank = row.kind == RecordKind::Bank;
   object->set("kind", to_string(row.kind));
   object->set("id", row.id);
-  object->set("school_id", row.school_id.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(row.school_id));
+  object->set("school_id",
+              row.school_id.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(row.school_id));
   object->set("account", row.account);
   object->set(bank ? "booked_at" : "paid_at", row.time.to_string());
   object->set("amount", format_amount(row.amount_fen));
@@ -64,8 +65,10 @@ Poco::JSON::Object::Ptr to_json(const RecordRow& row) {
   } else {
     object->set("fee_type", row.fee_type);
     object->set("student_id", row.student_id);
-    object->set("period_start", row.period_start ? Poco::Dynamic::Var(row.period_start->to_string()) : Poco::Dynamic::Var());
-    object->set("period_end", row.period_end ? Poco::Dynamic::Var(row.period_end->to_string()) : Poco::Dynamic::Var());
+    object->set("period_start", row.period_start ? Poco::Dynamic::Var(row.period_start->to_string())
+                                                 : Poco::Dynamic::Var());
+    object->set("period_end", row.period_end ? Poco::Dynamic::Var(row.period_end->to_string())
+                                             : Poco::Dynamic::Var());
   }
   Poco::JSON::Object::Ptr source = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   source->set("file", row.source.file);
@@ -77,10 +80,24 @@ Poco::JSON::Object::Ptr to_json(const RecordRow& row) {
   return object;
 }
 
-const std::vector<std::string> kColumns = {
-    "kind",       "id",         "school_id",  "account",    "time",    "amount",
-    "currency",   "status",     "counterparty_name", "counterparty_account", "counterparty_class",
-    "purpose",    "fee_type",   "student_id", "period_start", "period_end", "source", "alert_ids"};
+const std::vector<std::string> kColumns = {"kind",
+                                           "id",
+                                           "school_id",
+                                           "account",
+                                           "time",
+                                           "amount",
+                                           "currency",
+                                           "status",
+                                           "counterparty_name",
+                                           "counterparty_account",
+                                           "counterparty_class",
+                                           "purpose",
+                                           "fee_type",
+                                           "student_id",
+                                           "period_start",
+                                           "period_end",
+                                           "source",
+                                           "alert_ids"};
 
 std::vector<std::string> to_cells(const RecordRow& row) {
   return {to_string(row.kind),

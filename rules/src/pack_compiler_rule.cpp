@@ -221,7 +221,8 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
     usage.params.insert(doc.window.param);
     const auto symbol = pack.param_symbols.find(doc.window.param);
     if (symbol == pack.param_symbols.end()) {
-      compiler.error(doc.window.where, "unknown parameter '$" + doc.window.param + "' as window length");
+      compiler.error(doc.window.where,
+                     "unknown parameter '$" + doc.window.param + "' as window length");
     } else if (symbol->second.type != ValueType::Duration) {
       compiler.error(doc.window.where, "window length '$" + doc.window.param +
                                            "' must be a duration parameter, not " +

@@ -178,11 +178,11 @@ std::optional<RuleDoc> read_rule(const YAML::Node& item, const YamlSource& sourc
                                  Problems& problems) {
   const std::size_t errors_before = problems.errors.size();
   const ItemContext context{source, problems, item_name("rule", item["rule"])};
-  const MapFields fields(
-      item,
-      {"rule", "title", "version", "level", "enabled", "regulation", "tags", "source", "where",
-       "key", "window", "aggregates", "condition", "escalate", "message", "dedup", "group_window", "evidence"},
-      context);
+  const MapFields fields(item,
+                         {"rule", "title", "version", "level", "enabled", "regulation", "tags",
+                          "source", "where", "key", "window", "aggregates", "condition", "escalate",
+                          "message", "dedup", "group_window", "evidence"},
+                         context);
   RuleDoc rule;
   rule.where_defined = source.at(item);
   if (const Field* id = fields.required("rule")) {

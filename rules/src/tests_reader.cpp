@@ -146,11 +146,10 @@ std::optional<TestCaseDoc> read_test(const YAML::Node& item, const YamlSource& s
                                      Problems& problems) {
   const std::size_t errors_before = problems.errors.size();
   const ItemContext context{source, problems, item_name("test", item["test"])};
-  const MapFields fields(
-      item,
-      {"test", "registry", "schools", "bank", "fees", "balances", "watchlist", "parameters", "expect",
-       "rules"},
-      context);
+  const MapFields fields(item,
+                         {"test", "registry", "schools", "bank", "fees", "balances", "watchlist",
+                          "parameters", "expect", "rules"},
+                         context);
   TestCaseDoc test;
   test.where = source.at(item);
   if (auto name = read_string(*fields.find("test"), context)) test.name = *name;
@@ -168,11 +167,10 @@ std::optional<TestCaseDoc> read_test(const YAML::Node& item, const YamlSource& s
     test.registry_yaml = registry_text(schools->value);
   }
 
-  const std::pair<const char*, std::vector<Row>*> tables[] = {
-      {"bank", &test.bank},
-      {"fees", &test.fees},
-      {"balances", &test.balances},
-      {"watchlist", &test.watchlist}};
+  const std::pair<const char*, std::vector<Row>*> tables[] = {{"bank", &test.bank},
+                                                              {"fees", &test.fees},
+                                                              {"balances", &test.balances},
+                                                              {"watchlist", &test.watchlist}};
   for (const auto& [name, rows] : tables) {
     if (const Field* field = fields.find(name)) {
       if (auto values = read_rows(*field, context)) *rows = std::move(*values);

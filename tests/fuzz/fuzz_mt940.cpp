@@ -1,6 +1,6 @@
-// libFuzzer entry point for the MT940 parser (scripts/fuzz.sh runs it with libFuzzer; ctest runs it over seeds).
-// Only InputError is an acceptable failure; anything else (another exception,
-// a crash, a hang, a broken invariant) is a finding.
+// libFuzzer entry point for the MT940 parser (scripts/fuzz.sh runs it with libFuzzer; ctest runs it
+// over seeds). Only InputError is an acceptable failure; anything else (another exception, a crash,
+// a hang, a broken invariant) is a finding.
 
 #include <cstddef>
 #include <cstdint>

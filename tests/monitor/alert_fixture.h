@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <map>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sfmon/monitor/alert_store.h"

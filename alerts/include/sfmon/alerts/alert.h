@@ -24,12 +24,12 @@ struct Alert {
   rules::Level level = rules::Level::Yellow;
   AlertStatus status = AlertStatus::Open;
   std::string dedup_key;
-  std::int64_t first_seen = 0;  // event time, UTC seconds
-  std::int64_t last_seen = 0;   // event time, UTC seconds
-  int count = 0;                // distinct firings merged
-  std::string message;          // of the latest firing
+  std::int64_t first_seen = 0;                              // event time, UTC seconds
+  std::int64_t last_seen = 0;                               // event time, UTC seconds
+  int count = 0;                                            // distinct firings merged
+  std::string message;                                      // of the latest firing
   std::vector<std::pair<std::string, std::string>> values;  // of the latest firing
-  std::vector<rules::EvidenceRef> evidence;  // union over firings, sorted
+  std::vector<rules::EvidenceRef> evidence;                 // union over firings, sorted
   std::int64_t group_window_seconds = 86400;
 };
 

@@ -28,8 +28,8 @@ struct NoticeItem {
 
 struct NoticeInput {
   NoticeSchool school;
-  Date day;   // the local day the notice is for
-  Zone zone;  // times print in this zone
+  Date day;                       // the local day the notice is for
+  Zone zone;                      // times print in this zone
   std::vector<NoticeItem> items;  // any order; the notice orders them
 };
 

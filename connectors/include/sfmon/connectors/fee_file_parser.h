@@ -25,7 +25,6 @@ const std::vector<std::string_view>& fee_field_names();
 // Builds one record from named text fields (CSV cells, JSON values as text).
 // `location` (e.g. "line 7") is used in errors. Throws InputError.
 FeeRecord decode_fee_fields(const std::map<std::string, std::string>& fields,
-                            const std::string& file, const std::string& location,
-                            const Zone& zone);
+                            const std::string& file, const std::string& location, const Zone& zone);
 
 }  // namespace sfmon

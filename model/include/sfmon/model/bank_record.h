@@ -43,14 +43,14 @@ struct BankRecord {
   bool ref_is_hash = false;  // true once the normaliser made the reference up
   Instant booked_at;
   std::optional<Date> value_date;
-  Fen amount_fen = 0;        // signed: credit +, debit −
-  std::string currency;      // ISO 4217, e.g. "CNY"
+  Fen amount_fen = 0;    // signed: credit +, debit −
+  std::string currency;  // ISO 4217, e.g. "CNY"
   EntryStatus status = EntryStatus::Booked;
-  bool reversal = false;     // camt RvslInd, MT940 RC/RD
-  std::string reversal_of;   // bank reference of the reversed entry, when given
+  bool reversal = false;    // camt RvslInd, MT940 RC/RD
+  std::string reversal_of;  // bank reference of the reversed entry, when given
   Counterparty counterparty;
-  std::string purpose;       // remittance information, joined with ' '
-  std::string tx_code;       // bank transaction code (MT940 type / GVC, camt BkTxCd)
+  std::string purpose;  // remittance information, joined with ' '
+  std::string tx_code;  // bank transaction code (MT940 type / GVC, camt BkTxCd)
   std::optional<Fen> balance_after_fen;
   SourcePosition source;
 };

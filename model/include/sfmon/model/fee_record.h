@@ -11,13 +11,13 @@
 namespace sfmon {
 
 struct FeeRecord {
-  std::string fee_id;      // identity with school_id
+  std::string fee_id;  // identity with school_id
   std::string school_id;
   std::string student_id;  // pseudonymous
   Instant paid_at;
-  Fen amount_fen = 0;      // negative for refunds
+  Fen amount_fen = 0;  // negative for refunds
   std::string currency = "CNY";
-  std::string fee_type;    // tuition | boarding | meals | training | materials | donation | other
+  std::string fee_type;  // tuition | boarding | meals | training | materials | donation | other
   std::string grade;
   std::optional<Date> period_start;
   std::optional<Date> period_end;

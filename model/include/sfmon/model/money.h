@@ -13,7 +13,7 @@ using Fen = std::int64_t;
 
 struct AmountSyntax {
   char decimal_separator = '.';
-  bool allow_sign = true;          // leading '-' or '+'
+  bool allow_sign = true;                 // leading '-' or '+'
   bool allow_zero_extra_decimals = true;  // "5442.09000" is exact; "1.005" is not
 };
 

@@ -39,12 +39,12 @@ struct Config {
   std::string database;  // absolute path, or ":memory:"
   std::optional<std::string> registry;
   std::optional<std::string> watchlist;
-  std::vector<std::string> rules;  // empty: the bundled default pack
+  std::vector<std::string> rules;                 // empty: the bundled default pack
   std::map<std::string, std::string> parameters;  // scalar text as written
   std::vector<ConnectorConfig> connectors;
   std::string api_listen = "127.0.0.1:8080";
   Zone zone;
-  EscalationConfig escalation;         // defaults: blue 72h, yellow 24h, orange 8h, red 2h
+  EscalationConfig escalation;        // defaults: blue 72h, yellow 24h, orange 8h, red 2h
   NotificationsConfig notifications;  // default: no channels, nothing is sent
 };
 

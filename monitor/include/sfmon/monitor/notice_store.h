@@ -39,7 +39,7 @@ struct StoredNotice {
 
 // What a notice shows beyond the alerts themselves.
 struct NoticeSources {
-  const Registry* registry = nullptr;            // school names and districts; may be null
+  const Registry* registry = nullptr;              // school names and districts; may be null
   std::map<std::string, std::string> rule_titles;  // rule id → title
   std::vector<Silence> silences;
   Zone zone;

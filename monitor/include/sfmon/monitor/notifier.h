@@ -39,8 +39,8 @@ struct NotifySummary {
   int muted_alerts = 0;  // left out of notices by a silence
   int queued = 0;        // deliveries queued by this run
   int sent = 0;
-  int retrying = 0;  // failed, will be tried again
-  int dead = 0;      // failed for good: in the dead letters
+  int retrying = 0;                   // failed, will be tried again
+  int dead = 0;                       // failed for good: in the dead letters
   std::vector<std::string> failures;  // one line per failed attempt
 };
 

@@ -15,7 +15,7 @@ struct SourceRef {
 
 struct Diagnostic {
   SourceRef where;
-  std::string message;  // names the item, e.g. "in rule 'FUND-LARGE': unknown field 'x'"
+  std::string message;            // names the item, e.g. "in rule 'FUND-LARGE': unknown field 'x'"
   std::string to_string() const;  // "file:line:column: message"
 };
 

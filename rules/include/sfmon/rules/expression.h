@@ -20,18 +20,43 @@ namespace sfmon::rules {
 // ---- Parsing ---------------------------------------------------------------
 
 enum class ExprOp {
-  Literal, Field /*dotted name*/, Name /*bare: macro, list or aggregate*/, Param /*$name*/,
-  ListLiteral, Call, Not, Neg, And, Or, Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Contains, IContains,
-  StartsWith, EndsWith, Matches, ContainsAny, Add, Sub, Mul, Div,
+  Literal,
+  Field /*dotted name*/,
+  Name /*bare: macro, list or aggregate*/,
+  Param /*$name*/,
+  ListLiteral,
+  Call,
+  Not,
+  Neg,
+  And,
+  Or,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  In,
+  NotIn,
+  Contains,
+  IContains,
+  StartsWith,
+  EndsWith,
+  Matches,
+  ContainsAny,
+  Add,
+  Sub,
+  Mul,
+  Div,
 };
 
 struct ExprNode {
   ExprOp op = ExprOp::Literal;
-  SourceRef where;                   // absolute position in the pack file
-  std::string name;                  // Field/Name/Param/Call: the name; Literal: its source text
-  Value literal;                     // Literal (strings in `owned`); decimals are Number with `name`
-                                     // keeping the exact text, so money literals are exact
-  std::vector<ExprNode> children;    // operands / arguments / list items
+  SourceRef where;                 // absolute position in the pack file
+  std::string name;                // Field/Name/Param/Call: the name; Literal: its source text
+  Value literal;                   // Literal (strings in `owned`); decimals are Number with `name`
+                                   // keeping the exact text, so money literals are exact
+  std::vector<ExprNode> children;  // operands / arguments / list items
 };
 
 // `origin` is where the text starts in its file: positions in the AST and in

@@ -42,8 +42,8 @@ struct ListedParty {
 };
 
 struct FactInputs {
-  std::vector<BankRecord> bank;     // the school's accounts' records (any order)
-  std::vector<FeeRecord> fees;      // the school's fee records (any order)
+  std::vector<BankRecord> bank;         // the school's accounts' records (any order)
+  std::vector<FeeRecord> fees;          // the school's fee records (any order)
   std::vector<StoredBalance> balances;  // closing balances of the school's accounts
   // The earliest enrolled_at per student id over every stored fee record of
   // the school. Set it when `fees` holds only part of the history (an

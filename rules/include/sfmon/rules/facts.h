@@ -31,8 +31,8 @@ struct Fact {
   std::string account;    // bank: statement account; fee: receiving account; balance: account
   Fen amount = 0;         // signed fen
   // Bank.
-  bool debit = false;         // leaves to a non-own party (booked, not reversed)
-  bool credit = false;        // arrives from a non-own party (booked, not reversed)
+  bool debit = false;   // leaves to a non-own party (booked, not reversed)
+  bool credit = false;  // arrives from a non-own party (booked, not reversed)
   bool own_transfer = false;
   std::string purpose;
   std::string tx_code;

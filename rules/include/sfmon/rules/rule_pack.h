@@ -45,7 +45,7 @@ struct MacroDoc {
 };
 struct ParamDoc {
   std::string name;
-  std::string type;  // money | number | integer | duration | string | list
+  std::string type;      // money | number | integer | duration | string | list
   TextAt default_value;  // lists: items joined by '\n'
   std::string description;
   SourceRef where;
@@ -53,9 +53,9 @@ struct ParamDoc {
 enum class WindowKind { None, TumblingDay, Preceding, Following };
 struct WindowDoc {
   WindowKind kind = WindowKind::None;
-  std::int64_t seconds = 0;  // Preceding / Following
-  std::string param;         // "$name": the length is that duration parameter's value
-  bool closed = false;       // [t - W, t] instead of (t - W, t]
+  std::int64_t seconds = 0;      // Preceding / Following
+  std::string param;             // "$name": the length is that duration parameter's value
+  bool closed = false;           // [t - W, t] instead of (t - W, t]
   bool exclude_current = false;  // [t - W, t): strictly earlier records
   SourceRef where;
 };
@@ -130,7 +130,7 @@ struct CompiledAggregate {
   AggregateFunc func = AggregateFunc::Count;
   std::unique_ptr<CompiledExpr> argument;  // null for count()
   double quantile = 0.5;
-  std::unique_ptr<CompiledExpr> filter;    // null: the rule's `where` records
+  std::unique_ptr<CompiledExpr> filter;  // null: the rule's `where` records
   ValueType type = ValueType::Null;
 };
 
@@ -153,8 +153,8 @@ struct CompiledRule {
   bool enabled = true;
   std::string regulation;
   std::vector<std::string> tags;
-  unsigned sources = 0;  // FactMask
-  std::unique_ptr<CompiledExpr> where;  // null: every record of the sources
+  unsigned sources = 0;                            // FactMask
+  std::unique_ptr<CompiledExpr> where;             // null: every record of the sources
   std::vector<std::unique_ptr<CompiledExpr>> key;  // empty: school.id
   WindowDoc window;
   std::vector<CompiledAggregate> aggregates;  // slot = index
@@ -177,7 +177,7 @@ struct CompiledPack {
   std::map<std::string, std::vector<std::string>> lists;
   std::map<std::string, ExprNode> macros;
   std::map<std::string, ParamSymbol> param_symbols;
-  std::vector<Value> param_values;  // slot = ParamSymbol::slot
+  std::vector<Value> param_values;       // slot = ParamSymbol::slot
   std::vector<std::string> param_texts;  // as written (default or override), for reports
   std::vector<TestCaseDoc> tests;
   std::vector<Diagnostic> warnings;

@@ -21,9 +21,9 @@ struct Value {
   // Bool (0/1), Integer, Money (fen), Date (days since 1970-01-01),
   // Time (UTC seconds), Duration (seconds).
   std::int64_t i = 0;
-  double number = 0;      // Number
-  std::string_view text;  // String
-  std::shared_ptr<const std::string> owned;  // backs `text` when computed
+  double number = 0;                               // Number
+  std::string_view text;                           // String
+  std::shared_ptr<const std::string> owned;        // backs `text` when computed
   const std::vector<std::string>* list = nullptr;  // List (owned by the pack)
 
   static Value null() { return {}; }
