@@ -205,7 +205,7 @@ const FeeCatalogueEntry* catalogue_entry(const School& school, const FeeRecord& 
 }
 
 void fill_fee_fact(const FeeRecord& fee, const std::map<std::string, Date>& enrolled,
-                   const fee_periods::TermCalendar& calendar, const Context& context, Fact& fact) {
+                   fee_periods::TermCalendar& calendar, const Context& context, Fact& fact) {
   fact.kind = FactKind::Fee;
   fact.time = fee.paid_at.utc_seconds;
   fact.day = local_day(fee.paid_at, context.zone);
@@ -403,7 +403,7 @@ void build_school_facts(const School& school, const FactInputs& inputs,
   if (!inputs.enrolment) derived_enrolment = enrolment_dates(inputs.fees);
   const std::map<std::string, Date>& enrolled =
       inputs.enrolment ? *inputs.enrolment : derived_enrolment;
-  const fee_periods::TermCalendar calendar(school.academic_calendar);
+  fee_periods::TermCalendar calendar(school.academic_calendar);
 
   const std::map<std::string, DayBalances> balances =
       supervised_balances(booked, inputs.balances, context);

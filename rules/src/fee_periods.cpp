@@ -47,12 +47,8 @@ TermCalendar::TermCalendar(const std::vector<AcademicTerm>& school_terms) {
   }
 }
 
-std::vector<Term> TermCalendar::terms_around(std::int64_t from, std::int64_t to) const {
+std::vector<Term> TermCalendar::lay_out(int first_year, int last_year) const {
   std::vector<Term> terms = school_terms_;
-  // One default year before and after: a day in August needs next autumn, a
-  // day in January last autumn.
-  const int first_year = Date::from_days_since_epoch(from).year - 1;
-  const int last_year = Date::from_days_since_epoch(to).year + 1;
   for (int year = first_year; year <= last_year; ++year) {
     for (const Term& fallback : {Term{day_of(year, 2, 1), day_of(year, 7, 31)},
                                  Term{day_of(year, 9, 1), day_of(year + 1, 1, 31)}}) {
@@ -68,8 +64,34 @@ std::vector<Term> TermCalendar::terms_around(std::int64_t from, std::int64_t to)
   return terms;
 }
 
-std::int64_t TermCalendar::current_term_end(std::int64_t day) const {
-  const std::vector<Term> terms = terms_around(day, day);
+const std::vector<Term>& TermCalendar::terms_around(std::int64_t from, std::int64_t to) {
+  if (from >= covered_from_ && to <= covered_to_) return laid_out_;
+  // One default year before and after: a day in August needs next autumn, a
+  // day in January last autumn.
+  int first_year = Date::from_days_since_epoch(from).year - 1;
+  int last_year = Date::from_days_since_epoch(to).year + 1;
+  if (last_year_ >= first_year_) {  // widen what is laid out, keeping it one span
+    first_year = std::min(first_year, first_year_);
+    last_year = std::max(last_year, last_year_);
+  }
+  // A period over centuries (a typing slip) is answered once, not kept:
+  // every later query would scan its terms.
+  constexpr int kMaxKeptYears = 50;
+  if (last_year - first_year + 1 > kMaxKeptYears) {
+    one_off_ = lay_out(Date::from_days_since_epoch(from).year - 1,
+                       Date::from_days_since_epoch(to).year + 1);
+    return one_off_;
+  }
+  laid_out_ = lay_out(first_year, last_year);
+  first_year_ = first_year;
+  last_year_ = last_year;
+  covered_from_ = day_of(first_year + 1, 1, 1);
+  covered_to_ = day_of(last_year - 1, 12, 31);
+  return laid_out_;
+}
+
+std::int64_t TermCalendar::current_term_end(std::int64_t day) {
+  const std::vector<Term>& terms = terms_around(day, day);
   const auto containing = std::find_if(terms.begin(), terms.end(), [&](const Term& term) {
     return term.start <= day && day <= term.end;
   });
@@ -81,8 +103,8 @@ std::int64_t TermCalendar::current_term_end(std::int64_t day) const {
   return next != terms.end() ? next->end : day;
 }
 
-int TermCalendar::terms_overlapping(std::int64_t start, std::int64_t end) const {
-  const std::vector<Term> terms = terms_around(start, end);
+int TermCalendar::terms_overlapping(std::int64_t start, std::int64_t end) {
+  const std::vector<Term>& terms = terms_around(start, end);
   return static_cast<int>(std::count_if(
       terms.begin(), terms.end(), [&](const Term& term) { return overlaps(term, start, end); }));
 }

@@ -28,21 +28,38 @@ struct Term {
 // school's calendar does not cover, so a school that lists only this year's
 // terms still has terms next year. A default term that overlaps any of the
 // school's terms is left out.
+//
+// The queries are not const: the calendar lays out the terms of the years
+// asked about once and keeps them (a school's fee facts ask about the same
+// few years thousands of times). One calendar serves one thread.
 class TermCalendar {
  public:
   explicit TermCalendar(const std::vector<AcademicTerm>& school_terms);
 
   // The end of the term that contains `day`, or, between terms, of the next
   // one.
-  std::int64_t current_term_end(std::int64_t day) const;
+  std::int64_t current_term_end(std::int64_t day);
   // How many terms share at least one day with [start, end].
-  int terms_overlapping(std::int64_t start, std::int64_t end) const;
+  int terms_overlapping(std::int64_t start, std::int64_t end);
 
  private:
-  // Every term that may touch [from, to], sorted by start.
-  std::vector<Term> terms_around(std::int64_t from, std::int64_t to) const;
+  // Every term that may touch [from, to], sorted by start (and perhaps more:
+  // terms of other years touch neither query's answer). Valid until the
+  // next call.
+  const std::vector<Term>& terms_around(std::int64_t from, std::int64_t to);
+  // The school's terms and the default ones of [first_year, last_year] that
+  // none of them overlaps, sorted by start.
+  std::vector<Term> lay_out(int first_year, int last_year) const;
 
   std::vector<Term> school_terms_;
+  std::vector<Term> laid_out_;  // lay_out(first_year_, last_year_)
+  int first_year_ = 0;
+  int last_year_ = -1;  // none laid out yet
+  // The days whose queries laid_out_ answers: a query needs the default
+  // terms of the year before its first day to the year after its last.
+  std::int64_t covered_from_ = 1;
+  std::int64_t covered_to_ = 0;
+  std::vector<Term> one_off_;  // a query spanning too many years to keep
 };
 
 // What normalisation needs to know about one payment.

@@ -50,49 +50,72 @@ TEST(MonthsCovered, EndBeforeStartIsNoPeriod) {
 // ---- terms -------------------------------------------------------------------
 
 TEST(TermCalendar, DefaultAutumnTermEndsOnJanuaryThirtyFirst) {
-  const TermCalendar calendar({});
+  TermCalendar calendar({});
   EXPECT_EQ(calendar.current_term_end(day("2024-09-01")), day("2025-01-31"));
   EXPECT_EQ(calendar.current_term_end(day("2024-11-25")), day("2025-01-31"));
   EXPECT_EQ(calendar.current_term_end(day("2025-01-31")), day("2025-01-31"));
 }
 
 TEST(TermCalendar, DefaultSpringTermEndsOnJulyThirtyFirst) {
-  const TermCalendar calendar({});
+  TermCalendar calendar({});
   EXPECT_EQ(calendar.current_term_end(day("2025-02-01")), day("2025-07-31"));
   EXPECT_EQ(calendar.current_term_end(day("2025-07-31")), day("2025-07-31"));
 }
 
 TEST(TermCalendar, BetweenDefaultTermsTheNextTermCounts) {
-  const TermCalendar calendar({});
+  TermCalendar calendar({});
   EXPECT_EQ(calendar.current_term_end(day("2024-08-01")), day("2025-01-31"));
   EXPECT_EQ(calendar.current_term_end(day("2024-08-31")), day("2025-01-31"));
 }
 
 TEST(TermCalendar, SchoolCalendarReplacesTheDefaultTerm) {
-  const TermCalendar calendar({term("2024-autumn", "2024-09-01", "2025-01-17")});
+  TermCalendar calendar({term("2024-autumn", "2024-09-01", "2025-01-17")});
   EXPECT_EQ(calendar.current_term_end(day("2024-08-26")), day("2025-01-17"));
   EXPECT_EQ(calendar.current_term_end(day("2024-10-01")), day("2025-01-17"));
 }
 
 TEST(TermCalendar, AfterTheSchoolsLastTermTheDefaultCalendarContinues) {
-  const TermCalendar calendar({term("2024-autumn", "2024-09-01", "2025-01-17")});
+  TermCalendar calendar({term("2024-autumn", "2024-09-01", "2025-01-17")});
   // Jan 20 lies between the school's autumn term and the default spring term.
   EXPECT_EQ(calendar.current_term_end(day("2025-01-20")), day("2025-07-31"));
 }
 
 TEST(TermCalendar, BetweenSchoolTermsTheNextSchoolTermCounts) {
-  const TermCalendar calendar({term("2024-autumn", "2024-09-02", "2025-01-17"),
-                               term("2025-spring", "2025-02-17", "2025-07-10")});
+  TermCalendar calendar({term("2024-autumn", "2024-09-02", "2025-01-17"),
+                         term("2025-spring", "2025-02-17", "2025-07-10")});
   EXPECT_EQ(calendar.current_term_end(day("2025-02-05")), day("2025-07-10"));
   EXPECT_EQ(calendar.current_term_end(day("2024-09-01")), day("2025-01-17"));
 }
 
 TEST(TermCalendar, CountsTheTermsAPeriodOverlaps) {
-  const TermCalendar calendar({});
+  TermCalendar calendar({});
   EXPECT_EQ(calendar.terms_overlapping(day("2024-09-01"), day("2025-07-31")), 2);
   EXPECT_EQ(calendar.terms_overlapping(day("2024-09-01"), day("2024-11-30")), 1);
   EXPECT_EQ(calendar.terms_overlapping(day("2025-01-31"), day("2025-02-01")), 2);
   EXPECT_EQ(calendar.terms_overlapping(day("2024-08-01"), day("2024-08-31")), 0);
+}
+
+TEST(TermCalendar, KeptYearsAnswerAsAFreshCalendarDoes) {
+  // One calendar asked in a jumbled order, across years it must widen to,
+  // and once over centuries (answered without keeping them), against a
+  // fresh calendar for every question.
+  const std::vector<AcademicTerm> own{term("2024-autumn", "2024-09-02", "2025-01-17"),
+                                      term("2025-spring", "2025-02-17", "2025-07-10")};
+  TermCalendar kept(own);
+  const std::vector<std::pair<const char*, const char*>> periods{
+      {"2024-10-01", "2024-10-01"}, {"2025-02-05", "2025-02-05"}, {"2019-08-31", "2019-08-31"},
+      {"2024-08-01", "2025-09-30"}, {"2031-01-31", "2031-02-01"}, {"1900-01-01", "2100-12-31"},
+      {"2025-07-11", "2025-07-11"}, {"2018-01-01", "2032-12-31"}, {"2024-09-01", "2024-09-01"}};
+  for (const auto& [start, end] : periods) {
+    SCOPED_TRACE(std::string(start) + " to " + end);
+    EXPECT_EQ(kept.current_term_end(day(start)), TermCalendar(own).current_term_end(day(start)));
+    EXPECT_EQ(kept.current_term_end(day(end)), TermCalendar(own).current_term_end(day(end)));
+    EXPECT_EQ(kept.terms_overlapping(day(start), day(end)),
+              TermCalendar(own).terms_overlapping(day(start), day(end)));
+  }
+  // Two terms a year, the school's two in place of two defaults, and the
+  // autumn of 1899, which ends in January 1900.
+  EXPECT_EQ(kept.terms_overlapping(day("1900-01-01"), day("2100-12-31")), 2 * 201 + 1);
 }
 
 // ---- normalisation ------------------------------------------------------------
