@@ -220,15 +220,33 @@ void Statement::check_position(int index) const {
   }
 }
 
-void Statement::check_column(int index, int wanted_type, bool null_ok) const {
+sqlite3_value* Statement::checked_value(int index, int wanted_type) const {
   check_position(index);
-  const int type = sqlite3_column_type(stmt_, index);
-  if (type == SQLITE_NULL && null_ok) return;
+  sqlite3_value* value = sqlite3_column_value(stmt_, index);
+  const int type = sqlite3_value_type(value);
+  if (type == SQLITE_NULL && wanted_type != SQLITE_NULL) return nullptr;
   const bool integer_as_real = wanted_type == SQLITE_FLOAT && type == SQLITE_INTEGER;
   if (type != wanted_type && !integer_as_real) {
     fail(std::string("column ") + std::to_string(index) + " (" + sqlite3_column_name(stmt_, index) +
          ") is " + type_name(type) + ", expected " + type_name(wanted_type));
   }
+  return value;
+}
+
+sqlite3_value* Statement::value_of(int index, int wanted_type) const {
+  sqlite3_value* value = checked_value(index, wanted_type);
+  if (value == nullptr) {
+    fail(std::string("column ") + std::to_string(index) + " (" + sqlite3_column_name(stmt_, index) +
+         ") is " + type_name(SQLITE_NULL) + ", expected " + type_name(wanted_type));
+  }
+  return value;
+}
+
+std::string_view Statement::checked_text(sqlite3_value* value, int index) const {
+  // A NULL pointer for a TEXT value means sqlite ran out of memory converting it.
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+  if (text == nullptr) fail("out of memory reading column " + std::to_string(index));
+  return {text, static_cast<std::size_t>(sqlite3_value_bytes(value))};
 }
 
 bool Statement::column_is_null(int index) const {
@@ -237,8 +255,7 @@ bool Statement::column_is_null(int index) const {
 }
 
 std::int64_t Statement::column_int64(int index) const {
-  check_column(index, SQLITE_INTEGER, false);
-  return sqlite3_column_int64(stmt_, index);
+  return sqlite3_value_int64(value_of(index, SQLITE_INTEGER));
 }
 
 bool Statement::column_bool(int index) const {
@@ -246,29 +263,21 @@ bool Statement::column_bool(int index) const {
 }
 
 double Statement::column_double(int index) const {
-  check_column(index, SQLITE_FLOAT, false);
-  return sqlite3_column_double(stmt_, index);
+  return sqlite3_value_double(value_of(index, SQLITE_FLOAT));
 }
 
 std::string Statement::column_text(int index) const {
-  check_column(index, SQLITE_TEXT, false);
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
-  // A NULL pointer for a TEXT value means sqlite ran out of memory converting it.
-  if (text == nullptr) fail("out of memory reading column " + std::to_string(index));
-  return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+  return std::string(column_text_view(index));
 }
 
 std::string_view Statement::column_text_view(int index) const {
-  check_column(index, SQLITE_TEXT, false);
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
-  if (text == nullptr) fail("out of memory reading column " + std::to_string(index));
-  return std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
+  return checked_text(value_of(index, SQLITE_TEXT), index);
 }
 
 std::string_view Statement::column_blob_view(int index) const {
-  check_column(index, SQLITE_BLOB, false);
-  const void* bytes = sqlite3_column_blob(stmt_, index);
-  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index));
+  sqlite3_value* value = value_of(index, SQLITE_BLOB);
+  const void* bytes = sqlite3_value_blob(value);
+  const auto size = static_cast<std::size_t>(sqlite3_value_bytes(value));
   // sqlite gives a NULL pointer for a zero-length BLOB, and for no other
   // BLOB unless it ran out of memory.
   if (size == 0) return {};
@@ -277,18 +286,21 @@ std::string_view Statement::column_blob_view(int index) const {
 }
 
 std::optional<std::int64_t> Statement::column_int64_or_null(int index) const {
-  if (column_is_null(index)) return std::nullopt;
-  return column_int64(index);
+  sqlite3_value* value = checked_value(index, SQLITE_INTEGER);
+  if (value == nullptr) return std::nullopt;
+  return sqlite3_value_int64(value);
 }
 
 std::optional<double> Statement::column_double_or_null(int index) const {
-  if (column_is_null(index)) return std::nullopt;
-  return column_double(index);
+  sqlite3_value* value = checked_value(index, SQLITE_FLOAT);
+  if (value == nullptr) return std::nullopt;
+  return sqlite3_value_double(value);
 }
 
 std::optional<std::string> Statement::column_text_or_null(int index) const {
-  if (column_is_null(index)) return std::nullopt;
-  return column_text(index);
+  sqlite3_value* value = checked_value(index, SQLITE_TEXT);
+  if (value == nullptr) return std::nullopt;
+  return std::string(checked_text(value, index));
 }
 
 // ----------------------------------------------------------------- SqliteDb

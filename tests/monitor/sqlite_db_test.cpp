@@ -241,6 +241,40 @@ TEST_F(SqliteDbTest, ColumnGettersCheckRowTypeAndIndex) {
   EXPECT_FALSE(query.step());
 }
 
+TEST_F(SqliteDbTest, ColumnGetterErrorsNameTheColumnAndBothTypes) {
+  insert("pen");
+  Statement& query = db_.prepare("SELECT name, price, 7 AS count, x'00' AS bytes FROM items");
+  ASSERT_TRUE(query.step());
+  const auto message = [](const auto& read) {
+    try {
+      read();
+    } catch (const StoreError& error) {
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  const auto contains = [](const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+  };
+  EXPECT_PRED2(contains, message([&] { query.column_int64(0); }),
+               "column 0 (name) is TEXT, expected INTEGER");
+  EXPECT_PRED2(contains, message([&] { query.column_text(1); }),
+               "column 1 (price) is NULL, expected TEXT");
+  EXPECT_PRED2(contains, message([&] { query.column_int64_or_null(0); }),
+               "column 0 (name) is TEXT, expected INTEGER");
+  EXPECT_PRED2(contains, message([&] { query.column_text_or_null(2); }),
+               "column 2 (count) is INTEGER, expected TEXT");
+  EXPECT_PRED2(contains, message([&] { query.column_blob_view(0); }),
+               "column 0 (name) is TEXT, expected BLOB");
+  // An INTEGER reads as a REAL; the getters that take NULL give what is there.
+  EXPECT_EQ(query.column_double(2), 7.0);
+  EXPECT_EQ(query.column_double_or_null(2), 7.0);
+  EXPECT_EQ(query.column_double_or_null(1), std::nullopt);
+  EXPECT_EQ(query.column_text_or_null(0), "pen");
+  EXPECT_EQ(query.column_int64_or_null(2), 7);
+  EXPECT_EQ(query.column_blob_view(3), std::string_view("\0", 1));
+}
+
 TEST_F(SqliteDbTest, ValuesRoundTrip) {
   const std::string name = "长沙市某某实验学校";
   db_.prepare("INSERT INTO items (name, price) VALUES (?1, ?2)")

@@ -20,6 +20,7 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_value;
 
 namespace sfmon {
 
@@ -120,7 +121,16 @@ class Statement {
  private:
   void check_bind(int rc, int index);
   void check_position(int index) const;
-  void check_column(int index, int wanted_type, bool null_ok) const;
+  // The current row's value of a column, checked to be of `wanted_type`
+  // (an INTEGER passes for a REAL), or nullptr when it is NULL. One call into
+  // sqlite per column, where sqlite3_column_type, _text and _bytes would take
+  // the connection's mutex once each (a fifth of reading a record). sqlite
+  // calls such a value "unprotected": safe here, because a connection is
+  // opened SQLITE_OPEN_NOMUTEX and used by one thread at a time.
+  sqlite3_value* checked_value(int index, int wanted_type) const;
+  // checked_value(), with NULL an error.
+  sqlite3_value* value_of(int index, int wanted_type) const;
+  std::string_view checked_text(sqlite3_value* value, int index) const;
   [[noreturn]] void fail(const std::string& message) const;
 
   sqlite3* db_ = nullptr;         // not owned
