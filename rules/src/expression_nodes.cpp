@@ -1,6 +1,7 @@
 #include "expression_nodes.h"
 
 #include "expression_operations.h"
+#include "fact_fields.h"
 
 namespace sfmon::rules::nodes {
 namespace {
@@ -44,11 +45,23 @@ class ListNode final : public Node {
 
 class FieldNode final : public Node {
  public:
-  FieldNode(FieldId id, ValueType type) : Node(type), id_(id) {}
-  Value eval(const EvalContext& context) const override { return context.field(id_); }
+  FieldNode(FieldId id, ValueType type)
+      : Node(type), id_(id), read_(fact_field_reader(id)), kinds_(fact_kinds_with(id)) {}
+  Value eval(const EvalContext& context) const override {
+    // As FactContext::field reads it, one virtual call and dispatch fewer:
+    // this runs for every field of every rule for every record.
+    if (read_ != nullptr) {
+      if (const Fact* fact = context.fact()) {
+        return (kinds_ & fact_kind_bit(fact->kind)) != 0 ? read_(*fact) : Value::null();
+      }
+    }
+    return context.field(id_);
+  }
 
  private:
   FieldId id_;
+  FactFieldReader read_;  // nullptr: not a field of the fact itself
+  unsigned kinds_;        // FactMask
 };
 
 class ParamNode final : public Node {

@@ -43,12 +43,12 @@ class FactContext final : public EvalContext {
 
   // A field the fact's kind does not have (fee.amount of a bank record) is null.
   Value field(FieldId id) const override;
+  const Fact* fact() const override { return fact_; }
   Value aggregate(int slot) const override;
   Value param(int slot) const override;
   Value closing_balance(std::int64_t day) const override;
 
  private:
-  Value fact_field(FieldId id) const;
   Value school_field(FieldId id) const;
 
   const SchoolFacts& facts_;

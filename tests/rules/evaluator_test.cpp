@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../../rules/src/expression_nodes.h"
 #include "../../rules/src/fact_context.h"
 
 namespace sfmon::rules::evaluator_test {
@@ -305,6 +306,86 @@ TEST(FactContext, FieldsOfOtherKindsAndAbsentWindowsAreNull) {
   context.set_window(&window);
   EXPECT_TRUE(context.field(FieldId::WindowDay).is_null());
   EXPECT_EQ(context.field(FieldId::WindowEnd).i, 20);
+}
+
+// Delegates field() and hides the fact, so compiled field nodes take the
+// virtual call FactContext's fast path (fact()) skips.
+class FieldsOnly final : public EvalContext {
+ public:
+  explicit FieldsOnly(const EvalContext& inner) : inner_(inner) {}
+  Value field(FieldId id) const override { return inner_.field(id); }
+  Value aggregate(int slot) const override { return inner_.aggregate(slot); }
+  Value param(int slot) const override { return inner_.param(slot); }
+  Value closing_balance(std::int64_t day) const override { return inner_.closing_balance(day); }
+
+ private:
+  const EvalContext& inner_;
+};
+
+TEST(FactContext, CompiledFieldsReadWhatTheContextReads) {
+  const School school = make_school();
+  SchoolFacts facts;
+  facts.school = &school;
+  const std::vector<Value> params;
+  FactContext context(facts, params);
+  WindowFields window;
+  window.day = 20000;
+  window.start = 10;
+  window.end = 20;
+  context.set_window(&window);
+  // A fact of each kind with every member away from its default.
+  Fact bank = bank_fact("T1", "2024-10-08T10:00:00", -6000000, "A1", "ACME");
+  bank.debit = bank.own_transfer = bank.counterparty_related = bank.counterparty_listed = true;
+  bank.purpose = "tuition";
+  bank.tx_code = "NTRF";
+  bank.counterparty_account = "6222";
+  bank.counterparty_class = CounterpartyClass::Organisation;
+  bank.counterparty_relation = "founder";
+  bank.counterparty_list_reason = "court order";
+  Fact fee;
+  fee.kind = FactKind::Fee;
+  fee.time = 1728353000;
+  fee.day = 20004;
+  fee.id = "F1";
+  fee.account = "A2";
+  fee.amount = -360000;
+  fee.refund = fee.catalogued = fee.to_supervised = true;
+  fee.student_id = "S1";
+  fee.fee_type = "tuition";
+  fee.grade = "g1";
+  fee.period_start = 20000;
+  fee.period_end = 20090;
+  fee.hours = 12.5;
+  fee.enrolled_at = 19900;
+  fee.cap = 500000;
+  fee.per = FeePer::Semester;
+  fee.normalised_amount = 180000;
+  fee.months = 3.0;
+  fee.term_end = 20110;
+  fee.account_role = AccountRole::Supervised;
+  Fact balance;
+  balance.kind = FactKind::Balance;
+  balance.time = 1728403199;
+  balance.day = 20004;
+  balance.id = "A1:2024-10-08";
+  balance.account = "A1";
+  balance.amount = 90000000;
+  const auto same = [](const Value& a, const Value& b) {
+    return a.type == b.type && a.i == b.i && a.number == b.number && a.text == b.text &&
+           a.list == b.list;
+  };
+  for (const Fact* fact : {&bank, &fee, &balance}) {
+    context.set_fact(*fact);
+    const FieldsOnly fields_only(context);
+    for (int i = 0; i <= static_cast<int>(FieldId::WindowEnd); ++i) {
+      const auto id = static_cast<FieldId>(i);
+      SCOPED_TRACE(std::string(field_info(id).name) + " of a " + to_string(fact->kind) + " fact");
+      const auto node = nodes::field(id, field_info(id).type);
+      const Value expected = context.field(id);
+      EXPECT_TRUE(same(node->eval(context), expected));
+      EXPECT_TRUE(same(node->eval(fields_only), expected));
+    }
+  }
 }
 
 TEST(FactContext, FeeFieldsReadTheirOptionalValues) {

@@ -17,6 +17,8 @@
 
 namespace sfmon::rules {
 
+struct Fact;
+
 // ---- Parsing ---------------------------------------------------------------
 
 enum class ExprOp {
@@ -90,6 +92,10 @@ class EvalContext {
  public:
   virtual ~EvalContext() = default;
   virtual Value field(FieldId id) const = 0;
+  // The fact whose fields field() reads, or nullptr. With one, compiled
+  // field nodes read the fact's own fields directly (fact_fields.h), as
+  // field() would, without a virtual call and a dispatch per read.
+  virtual const Fact* fact() const { return nullptr; }
   virtual Value aggregate(int slot) const = 0;
   virtual Value param(int slot) const = 0;
   // The school's supervised-account closing balance on `day` (days since
