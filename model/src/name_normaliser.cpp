@@ -1,5 +1,7 @@
 #include "sfmon/model/name_normaliser.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace sfmon {
@@ -39,9 +41,28 @@ bool is_space(char32_t c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
 }
 
+// Whether a byte can be part of something normalising changes: ASCII upper
+// case and white space, and the lead bytes of U+3000 (E3), of the full-width
+// forms (EF), and of the over-long encodings decode_utf8 accepts, which can
+// spell any of those (C0, C1, E0, F0). A name with none of them comes out as
+// it went in; most names do (Chinese characters lead with E4 to E9).
+constexpr std::array<bool, 256> kMayChange = [] {
+  std::array<bool, 256> table{};
+  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (const int c :
+       {int{' '}, int{'\t'}, int{'\n'}, int{'\r'}, 0xC0, 0xC1, 0xE0, 0xE3, 0xEF, 0xF0}) {
+    table[static_cast<std::size_t>(c)] = true;
+  }
+  return table;
+}();
+
 }  // namespace
 
 std::string normalise_name(std::string_view name) {
+  if (std::none_of(name.begin(), name.end(),
+                   [](char c) { return kMayChange[static_cast<unsigned char>(c)]; })) {
+    return std::string(name);
+  }
   std::string out;
   out.reserve(name.size());
   bool pending_space = false;

@@ -19,6 +19,29 @@ TEST(NameNormaliser, KeepsInvalidUtf8Bytes) {
   EXPECT_EQ(normalise_name(latin1), "m\xfcller");
 }
 
+TEST(NameNormaliser, NamesWithNothingToChangeComeOutAsTheyWentIn) {
+  for (const char* name :
+       {"王红", "湖南某某教育投资有限公司", "m\xfcller", "a·b", "\xe4\xb8", ""}) {
+    EXPECT_EQ(normalise_name(name), name);
+  }
+}
+
+TEST(NameNormaliser, OverLongEncodingsAreReadAsWhatTheySpell) {
+  // decode_utf8 accepts over-long forms, so these are upper case, spaces and
+  // full-width forms too; one for each lead byte that can begin one.
+  EXPECT_EQ(normalise_name("\xC1\x81王"), "a王");              // C1: 'A'
+  EXPECT_EQ(normalise_name("王\xC0\xA0\xC0\xA0明"), "王 明");  // C0: ' '
+  EXPECT_EQ(normalise_name("\xE0\x81\x81"), "a");              // E0: 'A'
+  EXPECT_EQ(normalise_name("\xF0\x83\x80\x80王"), "王");       // F0: U+3000
+  EXPECT_EQ(normalise_name("\xF0\x8F\xBC\xA1"), "a");          // F0: U+FF21 'Ａ'
+  EXPECT_EQ(normalise_name("王\xE3\x80\x80明"), "王 明");      // E3: U+3000
+  EXPECT_EQ(normalise_name("王\xEF\xBC\xA1"), "王a");          // EF: U+FF21 'Ａ'
+  for (const char* space : {"\t", "\n", "\r", " "}) {
+    EXPECT_EQ(normalise_name(std::string("王") + space + "明"), "王 明");
+    EXPECT_EQ(normalise_name(std::string(space) + "王" + space + space + "明" + space), "王 明");
+  }
+}
+
 TEST(AccountNormaliser, IgnoresSpacesAndCase) {
   EXPECT_EQ(normalise_account("de89 3704-0044 0532 0130 00"), "DE89370400440532013000");
 }
