@@ -57,6 +57,8 @@ class FieldNode final : public Node {
     }
     return context.field(id_);
   }
+  // Boolean fields stand alone in most conditions (`record.debit and ...`).
+  bool test(const EvalContext& context) const override { return eval(context).truthy(); }
 
  private:
   FieldId id_;
