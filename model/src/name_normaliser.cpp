@@ -56,6 +56,14 @@ constexpr std::array<bool, 256> kMayChange = [] {
   return table;
 }();
 
+// The bytes normalise_account drops or changes.
+constexpr std::array<bool, 256> kAccountChanges = [] {
+  std::array<bool, 256> table{};
+  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (const int c : {int{' '}, int{'-'}, int{'\t'}}) table[static_cast<std::size_t>(c)] = true;
+  return table;
+}();
+
 }  // namespace
 
 std::string normalise_name(std::string_view name) {
@@ -104,6 +112,11 @@ std::string normalise_account(std::string_view account) {
     out += c;
   }
   return out;
+}
+
+bool account_is_normalised(std::string_view account) {
+  return std::none_of(account.begin(), account.end(),
+                      [](char c) { return kAccountChanges[static_cast<unsigned char>(c)]; });
 }
 
 }  // namespace sfmon

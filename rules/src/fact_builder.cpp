@@ -82,13 +82,9 @@ struct Context {
 };
 
 // normalise_account() without a copy when `text` is already normalised, as
-// the store keeps accounts: then the result is `text` itself (normalising
-// only drops ' ', '-', '\t' and upper-cases a-z), else `scratch`.
+// the store keeps accounts: then the result is `text` itself, else `scratch`.
 const std::string& normalised_account(const std::string& text, std::string& scratch) {
-  const bool normalised = std::none_of(text.begin(), text.end(), [](char c) {
-    return c == ' ' || c == '-' || c == '\t' || (c >= 'a' && c <= 'z');
-  });
-  if (normalised) return text;
+  if (account_is_normalised(text)) return text;
   scratch = normalise_account(text);
   return scratch;
 }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "sfmon/model/registry.h"
 
 namespace sfmon::name_normaliser_test {
@@ -44,6 +47,23 @@ TEST(NameNormaliser, OverLongEncodingsAreReadAsWhatTheySpell) {
 
 TEST(AccountNormaliser, IgnoresSpacesAndCase) {
   EXPECT_EQ(normalise_account("de89 3704-0044 0532 0130 00"), "DE89370400440532013000");
+}
+
+TEST(AccountNormaliser, KnowsWhenAnAccountIsNormalisedAlready) {
+  // Every string of up to three characters from an alphabet of what
+  // normalising drops, changes and keeps.
+  const std::string alphabet = " -\taAzZ09\x80\xff_";
+  std::vector<std::string> accounts{""};
+  for (std::size_t length = 1; length <= 3; ++length) {
+    const std::size_t before = accounts.size();
+    for (std::size_t i = 0; i < before; ++i) {
+      if (accounts[i].size() + 1 != length) continue;
+      for (char c : alphabet) accounts.push_back(accounts[i] + c);
+    }
+  }
+  for (const std::string& account : accounts) {
+    EXPECT_EQ(account_is_normalised(account), normalise_account(account) == account) << account;
+  }
 }
 
 TEST(RegistryLookup, FindsOwnerOfNormalisedAccount) {

@@ -12,5 +12,8 @@ std::string normalise_name(std::string_view name);
 
 // Account numbers compare without spaces and dashes, upper-cased (IBANs).
 std::string normalise_account(std::string_view account);
+// normalise_account(account) == account, without making the copy (stored
+// accounts are normalised already).
+bool account_is_normalised(std::string_view account);
 
 }  // namespace sfmon
