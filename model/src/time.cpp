@@ -74,6 +74,21 @@ Date Date::from_days_since_epoch(std::int64_t days) {
 }
 
 std::string Date::to_string() const {
+  // Written digit by digit: the store formats dates of every record it
+  // keeps, and snprintf took a fifth of a microsecond for each.
+  const auto in = [](int value, int low, int high) { return value >= low && value <= high; };
+  if (in(year, 0, 9999) && in(month, 0, 99) && in(day, 0, 99)) {
+    std::string text = "0000-00-00";
+    const auto put = [&](std::size_t end, int value, int digits) {
+      for (int i = 1; i <= digits; ++i, value /= 10) {
+        text[end - static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+      }
+    };
+    put(4, year, 4);
+    put(7, month, 2);
+    put(10, day, 2);
+    return text;
+  }
   char buffer[48];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", year, month, day);
   return buffer;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 namespace sfmon::time_test {
 namespace {
 
@@ -24,6 +27,27 @@ TEST(DateArithmetic, RoundTripsThroughEpochDays) {
   }
   EXPECT_EQ(Date::from_days_since_epoch((Date{2024, 3, 1}).days_since_epoch() - 1),
             (Date{2024, 2, 29}));
+}
+
+TEST(DateFormat, WritesWhatPrintfWrites) {
+  const auto printf_form = [](const Date& date) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date.year, date.month, date.day);
+    return std::string(buffer);
+  };
+  // Every day from year 0 to 9999 a prime step apart, both ends, and dates
+  // outside four digits or not real (which printf writes as they are).
+  for (std::int64_t d = (Date{0, 1, 1}).days_since_epoch();
+       d <= (Date{9999, 12, 31}).days_since_epoch(); d += 101) {
+    const Date date = Date::from_days_since_epoch(d);
+    ASSERT_EQ(date.to_string(), printf_form(date));
+  }
+  for (const Date& date : {Date{0, 1, 1}, Date{9999, 12, 31}, Date{2024, 2, 29}, Date{10000, 1, 1},
+                           Date{-1, 12, 31}, Date{2024, 0, 0}, Date{2024, 99, 99},
+                           Date{2024, 100, 1}, Date{2024, 1, -5}, Date{-2147483647, 1, 1}}) {
+    EXPECT_EQ(date.to_string(), printf_form(date));
+  }
+  EXPECT_EQ((Date{987, 6, 5}).to_string(), "0987-06-05");
 }
 
 TEST(InstantParse, DateOnlyIsLocalMidnight) {
