@@ -19,8 +19,10 @@ std::string describe(const SourcePosition& source) {
 }
 
 // The INSERT and the promoting UPDATE share parameter numbers, so one binder
-// serves both.
-constexpr const char* kInsertBankRecord =
+// serves both. The per-record statements' texts are strings, not literals:
+// SqliteDb::prepare looks its cache up by std::string, and a literal would
+// be copied into a new one for every record.
+const std::string kInsertBankRecord =
     "INSERT INTO bank_records (account, bank_ref, ref_is_hash, booked_at_utc, booked_at_offset, "
     "booked_at_date_only, value_date, amount_fen, currency, status, reversal, reversal_of, "
     "cp_name, cp_name_normalised, cp_account, cp_bank, cp_class, cp_class_basis, purpose, "
@@ -30,7 +32,7 @@ constexpr const char* kInsertBankRecord =
     "ON CONFLICT (account, bank_ref) DO NOTHING";
 
 // Only a stored pending row is replaced, and only by a booked one (?10).
-constexpr const char* kPromoteBankRecord =
+const std::string kPromoteBankRecord =
     "UPDATE bank_records SET ref_is_hash = ?3, booked_at_utc = ?4, booked_at_offset = ?5, "
     "booked_at_date_only = ?6, value_date = ?7, amount_fen = ?8, currency = ?9, status = ?10, "
     "reversal = ?11, reversal_of = ?12, cp_name = ?13, cp_name_normalised = ?14, "
@@ -72,6 +74,13 @@ void bind_bank_record(Statement& statement, const BankRecord& record, const std:
       .bind_text_borrowed(23, record.source.position)
       .bind_int64(24, ingest_id);
 }
+
+const std::string kInsertFeeRecord =
+    "INSERT INTO fee_records (school_id, fee_id, student_id, paid_at_utc, paid_at_offset, "
+    "paid_at_date_only, amount_fen, currency, fee_type, grade, period_start, period_end, "
+    "hours, receiving_account, refund_of, enrolled_at, source_file, source_position, "
+    "ingest_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?17, ?18, ?19) ON CONFLICT (school_id, fee_id) DO NOTHING";
 
 void insert_balance(SqliteDb& db, const std::string& account, const Balance& balance,
                     const std::string& statement_currency, std::int64_t statement_row) {
@@ -213,12 +222,7 @@ IngestResult RecordStore::store_fee_records(
 void RecordStore::store_fee_record(const FeeRecord& record, std::int64_t ingest_id,
                                    IngestResult& result) {
   try {
-    Statement& insert = db_.prepare(
-        "INSERT INTO fee_records (school_id, fee_id, student_id, paid_at_utc, paid_at_offset, "
-        "paid_at_date_only, amount_fen, currency, fee_type, grade, period_start, period_end, "
-        "hours, receiving_account, refund_of, enrolled_at, source_file, source_position, "
-        "ingest_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-        "?16, ?17, ?18, ?19) ON CONFLICT (school_id, fee_id) DO NOTHING");
+    Statement& insert = db_.prepare(kInsertFeeRecord);
     // As for bank records: the record's own strings are borrowed, not copied,
     // and the guard clears them before the record can go away.
     ResetGuard unbind(insert);
