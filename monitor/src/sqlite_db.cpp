@@ -312,7 +312,22 @@ void SqliteDb::Closer::operator()(sqlite3* db) const {
   sqlite3_close_v2(db);
 }
 
+namespace {
+
+// sqlite keeps memory statistics by default, taking a process-wide mutex on
+// every allocation and free (about 27 of each per stored record, 3% of an
+// ingest's instructions); nothing here reads them. sqlite3_config only works
+// before sqlite initialises, which the first connection does; if something
+// initialised it earlier the statistics stay on, which is only slower.
+void turn_off_memory_statistics() {
+  static const int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  static_cast<void>(rc);
+}
+
+}  // namespace
+
 SqliteDb::SqliteDb(const std::string& path, const SqliteOptions& options) : path_(path) {
+  turn_off_memory_statistics();
   sqlite3* raw = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &raw,
