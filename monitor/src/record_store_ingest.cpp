@@ -41,6 +41,13 @@ const std::string kPromoteBankRecord =
     "ingest_id = ?24 "
     "WHERE account = ?1 AND bank_ref = ?2 AND status = 'pending' AND ?10 = 'booked'";
 
+const std::string kInsertFeeRecord =
+    "INSERT INTO fee_records (school_id, fee_id, student_id, paid_at_utc, paid_at_offset, "
+    "paid_at_date_only, amount_fen, currency, fee_type, grade, period_start, period_end, "
+    "hours, receiving_account, refund_of, enrolled_at, source_file, source_position, "
+    "ingest_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?17, ?18, ?19) ON CONFLICT (school_id, fee_id) DO NOTHING";
+
 // Copying every text value on bind was about 6% of storing (bench/profile.md),
 // so the record's own strings, `account` and the static names of enum values
 // are bound borrowed: the caller keeps them alive until the statement is done
@@ -74,13 +81,6 @@ void bind_bank_record(Statement& statement, const BankRecord& record, const std:
       .bind_text_borrowed(23, record.source.position)
       .bind_int64(24, ingest_id);
 }
-
-const std::string kInsertFeeRecord =
-    "INSERT INTO fee_records (school_id, fee_id, student_id, paid_at_utc, paid_at_offset, "
-    "paid_at_date_only, amount_fen, currency, fee_type, grade, period_start, period_end, "
-    "hours, receiving_account, refund_of, enrolled_at, source_file, source_position, "
-    "ingest_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16, ?17, ?18, ?19) ON CONFLICT (school_id, fee_id) DO NOTHING";
 
 void insert_balance(SqliteDb& db, const std::string& account, const Balance& balance,
                     const std::string& statement_currency, std::int64_t statement_row) {

@@ -220,25 +220,24 @@ void Statement::check_position(int index) const {
   }
 }
 
+void Statement::fail_type(int index, int type, int wanted_type) const {
+  fail(std::string("column ") + std::to_string(index) + " (" + sqlite3_column_name(stmt_, index) +
+       ") is " + type_name(type) + ", expected " + type_name(wanted_type));
+}
+
 sqlite3_value* Statement::checked_value(int index, int wanted_type) const {
   check_position(index);
   sqlite3_value* value = sqlite3_column_value(stmt_, index);
   const int type = sqlite3_value_type(value);
-  if (type == SQLITE_NULL && wanted_type != SQLITE_NULL) return nullptr;
+  if (type == SQLITE_NULL) return nullptr;
   const bool integer_as_real = wanted_type == SQLITE_FLOAT && type == SQLITE_INTEGER;
-  if (type != wanted_type && !integer_as_real) {
-    fail(std::string("column ") + std::to_string(index) + " (" + sqlite3_column_name(stmt_, index) +
-         ") is " + type_name(type) + ", expected " + type_name(wanted_type));
-  }
+  if (type != wanted_type && !integer_as_real) fail_type(index, type, wanted_type);
   return value;
 }
 
 sqlite3_value* Statement::value_of(int index, int wanted_type) const {
   sqlite3_value* value = checked_value(index, wanted_type);
-  if (value == nullptr) {
-    fail(std::string("column ") + std::to_string(index) + " (" + sqlite3_column_name(stmt_, index) +
-         ") is " + type_name(SQLITE_NULL) + ", expected " + type_name(wanted_type));
-  }
+  if (value == nullptr) fail_type(index, SQLITE_NULL, wanted_type);
   return value;
 }
 

@@ -132,6 +132,8 @@ class Statement {
   sqlite3_value* value_of(int index, int wanted_type) const;
   std::string_view checked_text(sqlite3_value* value, int index) const;
   [[noreturn]] void fail(const std::string& message) const;
+  // "column N (name) is TYPE, expected TYPE".
+  [[noreturn]] void fail_type(int index, int type, int wanted_type) const;
 
   sqlite3* db_ = nullptr;         // not owned
   sqlite3_stmt* stmt_ = nullptr;  // owned
