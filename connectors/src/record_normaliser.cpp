@@ -91,15 +91,9 @@ void assign_hashes(BankStatement& statement) {
   }
 }
 
-// A bank reference reused within one file for entries that differ: each
-// different entry keeps its own identity as "REF#2", "REF#3", ... in file
-// order, with a warning. Entries with the same content are the same entry
-// (overlapping statements in one file) and keep the same reference, for the
-// store to deduplicate. A pending entry and a booked one sharing a
-// reference are one entry's life, not a reuse.
 // Whether two records of the file share an account, reference and status.
-// Most files have none, and they skip the work below (a content key and a
-// set entry per record).
+// Most files have none and skip separate_reused_references (a content key and
+// a set entry per record).
 bool has_reused_reference(const BankFile& file) {
   std::vector<std::tuple<std::string_view, std::string_view, EntryStatus>> keys;
   for (const BankStatement& statement : file.statements) {
@@ -111,6 +105,12 @@ bool has_reused_reference(const BankFile& file) {
   return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
 }
 
+// A bank reference reused within one file for entries that differ: each
+// different entry keeps its own identity as "REF#2", "REF#3", ... in file
+// order, with a warning. Entries with the same content are the same entry
+// (overlapping statements in one file) and keep the same reference, for the
+// store to deduplicate. A pending entry and a booked one sharing a
+// reference are one entry's life, not a reuse.
 void separate_reused_references(BankFile& file) {
   if (!has_reused_reference(file)) return;
   using RefKey = std::tuple<std::string, std::string, EntryStatus>;

@@ -264,12 +264,22 @@ TEST_F(EvaluatorTest, ClosingBalanceReadsTheLatestKnownDay) {
 
 // ---- FactContext ------------------------------------------------------------------------
 
-TEST(FactContext, ReadsFieldsOfTheFactAndItsSchool) {
+// A FactContext over the facts of make_school(), with one parameter
+// (money 123) in slot 0. Members refer to each other: not copyable.
+struct SchoolContext {
+  SchoolContext() { facts.school = &school; }
+  SchoolContext(const SchoolContext&) = delete;
+  SchoolContext& operator=(const SchoolContext&) = delete;
+
   const School school = make_school();
   SchoolFacts facts;
-  facts.school = &school;
   const std::vector<Value> params{Value::money(123)};
-  FactContext context(facts, params);
+  FactContext context{facts, params};
+};
+
+TEST(FactContext, ReadsFieldsOfTheFactAndItsSchool) {
+  SchoolContext school_context;
+  FactContext& context = school_context.context;
   Fact fact = bank_fact("T1", "2024-10-08T10:00:00", -6000000, "A1", "ACME");
   fact.counterparty_class = CounterpartyClass::Person;
   context.set_fact(fact);
@@ -289,11 +299,8 @@ TEST(FactContext, ReadsFieldsOfTheFactAndItsSchool) {
 }
 
 TEST(FactContext, FieldsOfOtherKindsAndAbsentWindowsAreNull) {
-  const School school = make_school();
-  SchoolFacts facts;
-  facts.school = &school;
-  const std::vector<Value> params;
-  FactContext context(facts, params);
+  SchoolContext school_context;
+  FactContext& context = school_context.context;
   const Fact fact = bank_fact("T1", "2024-10-08T10:00:00", -6000000);
   context.set_fact(fact);
   EXPECT_TRUE(context.field(FieldId::FeeAmount).is_null());
@@ -323,11 +330,8 @@ class FieldsOnly final : public EvalContext {
 };
 
 TEST(FactContext, CompiledFieldsReadWhatTheContextReads) {
-  const School school = make_school();
-  SchoolFacts facts;
-  facts.school = &school;
-  const std::vector<Value> params;
-  FactContext context(facts, params);
+  SchoolContext school_context;
+  FactContext& context = school_context.context;
   WindowFields window;
   window.day = 20000;
   window.start = 10;
@@ -389,11 +393,8 @@ TEST(FactContext, CompiledFieldsReadWhatTheContextReads) {
 }
 
 TEST(FactContext, FeeFieldsReadTheirOptionalValues) {
-  const School school = make_school();
-  SchoolFacts facts;
-  facts.school = &school;
-  const std::vector<Value> params;
-  FactContext context(facts, params);
+  SchoolContext school_context;
+  FactContext& context = school_context.context;
   Fact fee;
   fee.kind = FactKind::Fee;
   fee.id = "F1";
