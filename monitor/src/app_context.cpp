@@ -112,6 +112,10 @@ AppContext open_app(const std::optional<std::string>& config_path, RegistryUse u
   if (use == RegistryUse::Load && !snapshot_may_answer) load_lists(registry_text, watchlist_text);
 
   app.db = std::make_unique<SqliteDb>(app.config.database);
+  if (app.db->reopenable()) {
+    app.checkpointer = std::make_unique<WalCheckpointer>(
+        *app.db, [](const std::string& message) { std::cerr << "sfmon: " << message << "\n"; });
+  }
   migrate(*app.db);
   app.store = std::make_unique<RecordStore>(*app.db);
   if (use == RegistryUse::None || !app.config.registry) return app;

@@ -1,0 +1,130 @@
+#include "sfmon/monitor/wal_checkpointer.h"
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <system_error>
+#include <utility>
+
+namespace sfmon {
+namespace {
+
+// The thread's connection copies frames; it reads no table, so a small page
+// cache does.
+constexpr int kCheckpointCacheKib = 1024;
+
+}  // namespace
+
+WalCheckpointer::WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames)
+    : writer_(writer),
+      report_(std::move(report)),
+      min_frames_(min_frames),
+      // Read before the hook is taken: sqlite reports 0 for a hook of ours.
+      backstop_frames_(static_cast<int>(writer.pragma_int("PRAGMA wal_autocheckpoint"))) {
+  sqlite3_wal_hook(writer_.handle(), &WalCheckpointer::on_commit, this);
+}
+
+WalCheckpointer::~WalCheckpointer() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  sqlite3_wal_autocheckpoint(writer_.handle(), backstop_frames_);
+}
+
+int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
+  auto& checkpointer = *static_cast<WalCheckpointer*>(self);
+  if (checkpointer.backstop_frames_ > 0 && frames >= checkpointer.backstop_frames_) {
+    // What sqlite's automatic checkpoint does, and as it does, the result is
+    // not the commit's: a checkpoint that is busy (this thread's is under
+    // way) or fails is tried again at the next commit.
+    sqlite3_wal_checkpoint(db, schema);
+  } else if (frames >= checkpointer.min_frames_) {
+    checkpointer.wake();
+  }
+  return SQLITE_OK;
+}
+
+void WalCheckpointer::wake() {
+  std::unique_lock lock(mutex_);
+  if (failed_ || stopping_) return;
+  pending_ = true;
+  if (thread_.joinable()) {
+    changed_.notify_all();
+    return;
+  }
+  try {
+    thread_ = std::thread(&WalCheckpointer::run, this);
+  } catch (const std::system_error& error) {
+    // Called from inside sqlite's commit: nothing may be thrown through it.
+    failed_ = true;
+    lock.unlock();
+    report_("cannot start the background checkpoint of " + writer_.path() + ": " + error.what());
+  }
+}
+
+void WalCheckpointer::run() {
+  std::optional<SqliteDb> own;
+  std::unique_lock lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [&] { return pending_ || stopping_; });
+    if (stopping_) return;
+    pending_ = false;
+    running_ = true;
+    lock.unlock();
+
+    std::string failure;
+    int rc = SQLITE_OK;
+    int log_frames = 0;
+    int copied_frames = 0;
+    try {
+      if (!own) own.emplace(writer_.path(), SqliteOptions{.cache_size_kib = kCheckpointCacheKib});
+      rc = sqlite3_wal_checkpoint_v2(own->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                     &copied_frames);
+      // Busy: another checkpoint (the writer's backstop) holds the
+      // checkpoint lock; the next commit wakes this thread again.
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        failure = "background checkpoint of " + writer_.path() +
+                  " failed: " + sqlite3_errmsg(own->handle());
+      }
+    } catch (const StoreError& error) {
+      failure = "background checkpoint of " + writer_.path() +
+                " cannot open the store: " + error.message();
+    }
+
+    lock.lock();
+    running_ = false;
+    if (!failure.empty()) {
+      failed_ = true;
+      changed_.notify_all();
+      lock.unlock();
+      report_(failure + "; the writer checkpoints on its own from now on");
+      return;
+    }
+    if (rc == SQLITE_OK) {
+      ++progress_.checkpoints;
+      progress_.log_frames = log_frames;
+      progress_.copied_frames = copied_frames;
+    }
+    changed_.notify_all();
+  }
+}
+
+WalCheckpointer::Progress WalCheckpointer::progress() const {
+  const std::lock_guard lock(mutex_);
+  return progress_;
+}
+
+bool WalCheckpointer::wait_until_caught_up(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  const auto caught_up = [&] {
+    return !pending_ && !running_ && progress_.checkpoints > 0 &&
+           progress_.log_frames == progress_.copied_frames;
+  };
+  changed_.wait_for(lock, timeout, [&] { return failed_ || caught_up(); });
+  return !failed_ && caught_up();
+}
+
+}  // namespace sfmon

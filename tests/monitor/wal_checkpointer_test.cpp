@@ -1,0 +1,157 @@
+#include "sfmon/monitor/wal_checkpointer.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "scratch_db_file.h"
+#include "sfmon/monitor/sqlite_db.h"
+
+namespace sfmon {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kPatience{10000};
+
+// Writes `rows` rows of a page each in one transaction: about as many WAL
+// frames.
+void write_pages(SqliteDb& db, int rows) {
+  db.exec("CREATE TABLE IF NOT EXISTS pages (id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
+  Transaction transaction(db);
+  Statement& insert = db.prepare("INSERT INTO pages (body) VALUES (zeroblob(4000))");
+  for (int i = 0; i < rows; ++i) insert.run();
+  transaction.commit();
+}
+
+std::int64_t rows_seen_by_a_new_connection(const std::string& path) {
+  SqliteDb reader(path);
+  return reader.pragma_int("SELECT count(*) FROM pages");
+}
+
+// The automatic checkpoint kept out of the way, so only the thread copies.
+SqliteOptions no_automatic_checkpoint() {
+  return SqliteOptions{.wal_autocheckpoint_pages = 0};
+}
+
+TEST(WalCheckpointer, CopiesTheLogIntoTheStoreAfterACommit) {
+  const ScratchDbFile file("wal-checkpointer");
+  SqliteDb writer(file.path(), no_automatic_checkpoint());
+  std::vector<std::string> failures;
+  WalCheckpointer checkpointer(
+      writer, [&](const std::string& message) { failures.push_back(message); }, 16);
+  write_pages(writer, 300);
+
+  ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience));
+  const WalCheckpointer::Progress progress = checkpointer.progress();
+  EXPECT_GE(progress.checkpoints, 1);
+  EXPECT_GE(progress.copied_frames, 300);
+  EXPECT_EQ(progress.copied_frames, progress.log_frames);
+  // The pages are in the database file itself now, not only in the log.
+  EXPECT_GE(fs::file_size(file.path()), 300u * 4096u);
+  EXPECT_EQ(rows_seen_by_a_new_connection(file.path()), 300);
+  EXPECT_TRUE(failures.empty());
+}
+
+TEST(WalCheckpointer, WithoutItTheCommitLeavesThePagesInTheLog) {
+  // The near miss of the test above: the same commit, nothing copies it.
+  const ScratchDbFile file("wal-checkpointer");
+  SqliteDb writer(file.path(), no_automatic_checkpoint());
+  write_pages(writer, 300);
+  EXPECT_LT(fs::file_size(file.path()), 300u * 4096u);
+  EXPECT_EQ(rows_seen_by_a_new_connection(file.path()), 300);
+}
+
+TEST(WalCheckpointer, CommitsBelowTheThresholdLeaveTheLogAlone) {
+  const ScratchDbFile file("wal-checkpointer");
+  SqliteDb writer(file.path(), no_automatic_checkpoint());
+  WalCheckpointer checkpointer(
+      writer, [](const std::string&) {}, 1000);
+  write_pages(writer, 20);
+  EXPECT_FALSE(checkpointer.wait_until_caught_up(milliseconds(200)));
+  EXPECT_EQ(checkpointer.progress().checkpoints, 0);
+  EXPECT_LT(fs::file_size(file.path()), 20u * 4096u);
+}
+
+TEST(WalCheckpointer, LaterCommitsAreCopiedToo) {
+  const ScratchDbFile file("wal-checkpointer");
+  SqliteDb writer(file.path(), no_automatic_checkpoint());
+  WalCheckpointer checkpointer(
+      writer, [](const std::string&) {}, 16);
+  for (int round = 1; round <= 3; ++round) {
+    write_pages(writer, 100);
+    ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience)) << "round " << round;
+    EXPECT_GE(fs::file_size(file.path()), static_cast<std::uintmax_t>(round) * 100u * 4096u);
+  }
+  EXPECT_EQ(rows_seen_by_a_new_connection(file.path()), 300);
+}
+
+TEST(WalCheckpointer, TheWritersAutomaticCheckpointStaysTheBackstop) {
+  const ScratchDbFile file("wal-checkpointer");
+  SqliteDb writer(file.path(), SqliteOptions{.wal_autocheckpoint_pages = 50});
+  {
+    // A threshold the commit does not reach: only the backstop can copy.
+    WalCheckpointer checkpointer(
+        writer, [](const std::string&) {}, 1'000'000);
+    write_pages(writer, 200);
+    // Copied inside the commit, before it returned.
+    EXPECT_GE(fs::file_size(file.path()), 200u * 4096u);
+    EXPECT_EQ(checkpointer.progress().checkpoints, 0);
+  }
+  // sqlite's own automatic checkpoint is back, with the same threshold.
+  EXPECT_EQ(writer.pragma_int("PRAGMA wal_autocheckpoint"), 50);
+}
+
+// Lowers the process's limit of open files to the lowest descriptor not in
+// use, so that no other file can be opened, for as long as it lives.
+class NoMoreFiles {
+ public:
+  NoMoreFiles() {
+    EXPECT_EQ(::getrlimit(RLIMIT_NOFILE, &before_), 0);
+    const int lowest_free = ::open("/dev/null", O_RDONLY);
+    EXPECT_GE(lowest_free, 0);
+    ::close(lowest_free);
+    rlimit lowered = before_;
+    lowered.rlim_cur = static_cast<rlim_t>(lowest_free);
+    EXPECT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  }
+  ~NoMoreFiles() { ::setrlimit(RLIMIT_NOFILE, &before_); }
+  NoMoreFiles(const NoMoreFiles&) = delete;
+  NoMoreFiles& operator=(const NoMoreFiles&) = delete;
+
+ private:
+  rlimit before_{};
+};
+
+TEST(WalCheckpointer, AFailureIsReportedOnceAndTheWriterCarriesOn) {
+  const ScratchDbFile file("wal-checkpointer");
+  SqliteDb writer(file.path(), no_automatic_checkpoint());
+  std::vector<std::string> failures;
+  WalCheckpointer checkpointer(
+      writer, [&](const std::string& message) { failures.push_back(message); }, 16);
+  write_pages(writer, 1);  // below the threshold: the writer has its log open, no thread yet
+  {
+    // The thread's connection is a file more; the writer needs none.
+    const NoMoreFiles limit;
+    write_pages(writer, 100);
+    EXPECT_FALSE(checkpointer.wait_until_caught_up(kPatience));
+    write_pages(writer, 100);
+  }
+  EXPECT_EQ(writer.pragma_int("SELECT count(*) FROM pages"), 201);
+  EXPECT_EQ(checkpointer.progress().checkpoints, 0);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_NE(failures[0].find(file.path()), std::string::npos) << failures[0];
+  EXPECT_NE(failures[0].find("cannot open the store"), std::string::npos) << failures[0];
+  EXPECT_NE(failures[0].find("the writer checkpoints on its own"), std::string::npos)
+      << failures[0];
+}
+
+}  // namespace
+}  // namespace sfmon
