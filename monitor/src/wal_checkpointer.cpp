@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -41,15 +42,21 @@ int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int 
     // not the commit's: a checkpoint that is busy (this thread's is under
     // way) or fails is tried again at the next commit.
     sqlite3_wal_checkpoint(db, schema);
-  } else if (frames >= checkpointer.min_frames_) {
-    checkpointer.wake();
+  } else {
+    checkpointer.wake(frames);
   }
   return SQLITE_OK;
 }
 
-void WalCheckpointer::wake() {
+void WalCheckpointer::wake(int frames) {
   std::unique_lock lock(mutex_);
   if (failed_ || stopping_) return;
+  // A commit makes the log longer, unless it started the log again from its
+  // first frame (sqlite does once every frame is copied): then nothing of it
+  // is copied yet.
+  if (frames <= progress_.log_frames) progress_.copied_frames = 0;
+  progress_.log_frames = frames;
+  if (frames - progress_.copied_frames < min_frames_) return;
   pending_ = true;
   if (thread_.joinable()) {
     changed_.notify_all();
@@ -105,7 +112,8 @@ void WalCheckpointer::run() {
     }
     if (rc == SQLITE_OK) {
       ++progress_.checkpoints;
-      progress_.log_frames = log_frames;
+      // A commit since the checkpoint looked may have made the log longer.
+      progress_.log_frames = std::max<std::int64_t>(progress_.log_frames, log_frames);
       progress_.copied_frames = copied_frames;
     }
     changed_.notify_all();
@@ -121,7 +129,7 @@ bool WalCheckpointer::wait_until_caught_up(std::chrono::milliseconds timeout) co
   std::unique_lock lock(mutex_);
   const auto caught_up = [&] {
     return !pending_ && !running_ && progress_.checkpoints > 0 &&
-           progress_.log_frames == progress_.copied_frames;
+           progress_.copied_frames >= progress_.log_frames;
   };
   changed_.wait_for(lock, timeout, [&] { return failed_ || caught_up(); });
   return !failed_ && caught_up();

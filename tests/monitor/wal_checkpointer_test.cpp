@@ -80,11 +80,32 @@ TEST(WalCheckpointer, CommitsBelowTheThresholdLeaveTheLogAlone) {
   EXPECT_LT(fs::file_size(file.path()), 20u * 4096u);
 }
 
+TEST(WalCheckpointer, OnlyFramesNotCopiedYetCountTowardsTheThreshold) {
+  const ScratchDbFile file("wal-checkpointer");
+  SqliteDb writer(file.path(), no_automatic_checkpoint());
+  WalCheckpointer checkpointer(
+      writer, [](const std::string&) {}, 64);
+  write_pages(writer, 100);
+  ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience));
+  EXPECT_EQ(checkpointer.progress().checkpoints, 1);
+  // The log holds over 100 frames now, but only about 10 new ones.
+  write_pages(writer, 10);
+  EXPECT_FALSE(checkpointer.wait_until_caught_up(milliseconds(200)));
+  EXPECT_EQ(checkpointer.progress().checkpoints, 1);
+  // Enough new ones: copied, the 10 with them.
+  write_pages(writer, 60);
+  ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience));
+  EXPECT_EQ(checkpointer.progress().checkpoints, 2);
+  EXPECT_GE(fs::file_size(file.path()), 170u * 4096u);
+}
+
 TEST(WalCheckpointer, LaterCommitsAreCopiedToo) {
   const ScratchDbFile file("wal-checkpointer");
   SqliteDb writer(file.path(), no_automatic_checkpoint());
   WalCheckpointer checkpointer(
       writer, [](const std::string&) {}, 16);
+  // Rounds of one size: each log after the first starts again from its
+  // first frame and ends where the one before ended.
   for (int round = 1; round <= 3; ++round) {
     write_pages(writer, 100);
     ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience)) << "round " << round;

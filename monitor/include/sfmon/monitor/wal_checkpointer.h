@@ -33,31 +33,35 @@ class WalCheckpointer {
   // Watches the commits of `writer`, which must outlive this object and be
   // reopenable (SqliteDb::reopenable()). Takes over the connection's WAL
   // hook, keeping its wal_autocheckpoint threshold as the backstop. A commit
-  // that leaves at least `min_frames` frames in the log wakes the thread;
-  // the thread and its connection start with the first such commit.
-  WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames = 256);
+  // that leaves at least `min_frames` frames in the log that no checkpoint
+  // has copied wakes the thread; the thread and its connection start with
+  // the first such commit. Smaller commits wait for more: every checkpoint
+  // costs two fsyncs, whatever it copies.
+  WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames = 1024);
   // Stops the thread after the checkpoint it is in, and gives the writer
   // back sqlite's own automatic checkpoint.
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // Background checkpoints that ran to the end, and the frames they found
-  // copied when they ended (sqlite's counts: frames are WAL pages). For
-  // tests and diagnostics.
+  // Background checkpoints that ran to the end; the frames in the log at
+  // the last commit (or when the last checkpoint looked, if later), and how
+  // many of them are in the database file, as this thread's last checkpoint
+  // found (sqlite's counts; a frame is a WAL page). For tests and diagnostics.
   struct Progress {
     std::int64_t checkpoints = 0;
     std::int64_t log_frames = 0;
     std::int64_t copied_frames = 0;
   };
   Progress progress() const;
-  // Waits until a background checkpoint has found no frame left to copy, or
-  // the timeout passes; false on timeout or after a failure.
+  // Waits until a background checkpoint has copied every frame of the log
+  // as it was at the last commit, or the timeout passes; false on timeout
+  // or after a failure.
   bool wait_until_caught_up(std::chrono::milliseconds timeout) const;
 
  private:
   static int on_commit(void* self, sqlite3* db, const char* schema, int frames);
-  void wake();
+  void wake(int frames);
   void run();
 
   SqliteDb& writer_;
