@@ -101,15 +101,18 @@ void WalCheckpointer::run() {
                 " cannot open the store: " + error.message();
     }
 
-    lock.lock();
-    running_ = false;
     if (!failure.empty()) {
+      // Reported before failed_ is set, so that whoever sees the failure
+      // (wait_until_caught_up) also sees what the report did.
+      report_(failure + "; the writer checkpoints on its own from now on");
+      lock.lock();
+      running_ = false;
       failed_ = true;
       changed_.notify_all();
-      lock.unlock();
-      report_(failure + "; the writer checkpoints on its own from now on");
       return;
     }
+    lock.lock();
+    running_ = false;
     if (rc == SQLITE_OK) {
       ++progress_.checkpoints;
       // A commit since the checkpoint looked may have made the log longer.
