@@ -1,8 +1,6 @@
 #include "sfmon/monitor/wal_checkpointer.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
