@@ -168,33 +168,50 @@ void IngestPipeline::store(PreparedFile& file, const std::optional<std::string>&
   }
 }
 
-void IngestPipeline::commit_batch(std::vector<PreparedFile>& batch, FileInbox& inbox,
-                                  const std::string& connector_source,
+void IngestPipeline::add_to_batch(Batch& batch, PreparedFile file,
+                                  const std::string& connector_source) {
+  if (batch.rolled_back.empty()) {
+    try {
+      if (!batch.transaction) batch.transaction.emplace(db_);
+      store(file, connector_source);
+      if (!db_.in_transaction()) {
+        // Some errors (disk full, I/O) make sqlite roll back the whole
+        // transaction, and with it the files stored before this one.
+        batch.rolled_back =
+            "the batch transaction was rolled back by sqlite: " + file.outcome.error;
+      }
+    } catch (const StoreError& e) {  // BEGIN failed
+      batch.rolled_back = e.what();
+    }
+  }
+  batch.records += file.records;
+  batch.files.push_back(std::move(file));
+}
+
+void IngestPipeline::commit_batch(Batch& batch, FileInbox& inbox,
                                   std::vector<FileOutcome>& outcomes) {
-  if (batch.empty()) return;
   const auto fail_batch = [&](const std::string& why) {
-    for (PreparedFile& file : batch) {
+    for (PreparedFile& file : batch.files) {
       if (file.outcome.verdict != FileVerdict::Failed || file.outcome.error.empty()) {
         fail(file.outcome, file.outcome.path + ": could not store: " + why);
       }
     }
   };
-  try {
-    Transaction transaction(db_);
-    for (PreparedFile& file : batch) {
-      store(file, connector_source);
-      if (!db_.in_transaction()) {
-        // Some errors (disk full, I/O) make sqlite roll back the whole
-        // transaction, and with it the files stored before this one.
-        throw StoreError("the batch transaction was rolled back by sqlite: " + file.outcome.error,
-                         "", db_.path());
-      }
+  bool committed = false;
+  if (!batch.rolled_back.empty()) {
+    fail_batch(batch.rolled_back);
+  } else if (batch.transaction) {
+    try {
+      batch.transaction->commit();
+      committed = true;
+    } catch (const StoreError& e) {
+      fail_batch(e.what());
     }
-    transaction.commit();
-  } catch (const StoreError& e) {
-    fail_batch(e.what());
   }
-  for (PreparedFile& file : batch) {
+  batch.transaction.reset();  // rolls back what was not committed
+  batch.rolled_back.clear();
+  batch.records = 0;
+  for (PreparedFile& file : batch.files) {
     FileOutcome& outcome = file.outcome;
     if (stored(outcome)) {
       try {
@@ -208,6 +225,17 @@ void IngestPipeline::commit_batch(std::vector<PreparedFile>& batch, FileInbox& i
     }
     outcomes[file.slot] = std::move(outcome);
   }
+  if (!committed) {
+    for (Batch::Rejection& rejection : batch.rejections) {
+      try {
+        store_.record_rejection(rejection.origin, rejection.error, rejection.moved_to);
+      } catch (const StoreError& e) {
+        outcomes[rejection.slot].warnings.push_back(Warning{
+            rejection.origin.path, "", std::string("could not record the rejection: ") + e.what()});
+      }
+    }
+  }
+  batch.rejections.clear();
 }
 
 std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& connector) {
@@ -278,21 +306,19 @@ std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& conn
     }
   };
 
-  std::vector<PreparedFile> batch;
+  Batch batch;
   // A stored batch's parsed records are freed by the parser, which allocated
   // them: freed here, every block would go back to the parser's malloc arena
   // under its lock, contending with the parse running at the same time
   // (about 6% of this thread's time at N = 1M). The parser has time to spare
   // while this thread stores.
   const auto commit_and_release = [&] {
-    commit_batch(batch, inbox, connector.name, outcomes);
-    parsers.submit([stored = std::move(batch)] {});
-    batch = {};
+    commit_batch(batch, inbox, outcomes);
+    parsers.submit([stored = std::move(batch.files)] {});
+    batch.files = {};
   };
-  std::int64_t batch_records = 0;
-  auto batch_started = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    if (batch.empty()) batch_started = std::chrono::steady_clock::now();
+    if (batch.files.empty()) batch.started = std::chrono::steady_clock::now();
     read_ahead();
     PreparedFile file = ahead.front().first.get();
     ahead_bytes -= ahead.front().second;
@@ -300,15 +326,18 @@ std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& conn
     // Read failures come back without an origin: there is nothing to look up.
     if (!file.origin.sha256.empty()) check_known(file);
     if (file.ready) {
-      batch_records += file.records;
-      batch.push_back(std::move(file));
+      add_to_batch(batch, std::move(file), connector.name);
     } else {
       FileOutcome& outcome = file.outcome;
       if (outcome.verdict == FileVerdict::Rejected) {
         try {
           outcome.moved_to = inbox.quarantine(outcome.path, outcome.error);
-          store_.record_rejection(FileOrigin{connector.name, outcome.path, "", to_string(kind)},
-                                  outcome.error, outcome.moved_to);
+          Batch::Rejection rejection{FileOrigin{connector.name, outcome.path, "", to_string(kind)},
+                                     outcome.error, outcome.moved_to, i};
+          store_.record_rejection(rejection.origin, rejection.error, rejection.moved_to);
+          if (batch.transaction && db_.in_transaction()) {
+            batch.rejections.push_back(std::move(rejection));
+          }
         } catch (const std::exception& e) {
           outcome.warnings.push_back(
               Warning{outcome.path, "", std::string("could not quarantine file: ") + e.what()});
@@ -316,13 +345,10 @@ std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& conn
       }
       outcomes[i] = std::move(outcome);
     }
-    const bool full = static_cast<int>(batch.size()) >= limits_.max_files ||
-                      batch_records >= limits_.max_records ||
-                      std::chrono::steady_clock::now() - batch_started >= limits_.max_parse_time;
-    if (full) {
-      commit_and_release();
-      batch_records = 0;
-    }
+    const bool full = static_cast<int>(batch.files.size()) >= limits_.max_files ||
+                      batch.records >= limits_.max_records ||
+                      std::chrono::steady_clock::now() - batch.started >= limits_.max_parse_time;
+    if (full) commit_and_release();
   }
   commit_and_release();
 

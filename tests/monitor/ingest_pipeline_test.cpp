@@ -337,6 +337,30 @@ TEST_F(IngestPipelineTest, AFileThatCannotBeStoredCountsAsAFailureOfTheConnector
   EXPECT_EQ(state->records_read, 1);
 }
 
+TEST_F(IngestPipelineTest, RejectionsInABatchThatSqliteEndsAreLoggedOnce) {
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", "this is not a bank statement\n");
+  put("c.csv", bank_csv("C", 1));
+  put("d.csv", "nor is this\n");
+  fail_storing("C-1", "ROLLBACK");
+  const std::vector<FileOutcome> outcomes = drain();
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_EQ(outcomes[0].verdict, FileVerdict::Failed);  // undone with the batch
+  EXPECT_EQ(outcomes[1].verdict, FileVerdict::Rejected);
+  EXPECT_EQ(outcomes[2].verdict, FileVerdict::Failed);
+  EXPECT_EQ(outcomes[3].verdict, FileVerdict::Rejected);
+  EXPECT_TRUE(in_inbox("a.csv"));
+  EXPECT_TRUE(quarantined("b.csv"));
+  EXPECT_TRUE(in_inbox("c.csv"));
+  EXPECT_TRUE(quarantined("d.csv"));
+  EXPECT_EQ(stored_refs("A"), 0);
+  // b was logged inside the batch's transaction, undone with it and logged
+  // again after; d was logged once sqlite had ended the transaction, and
+  // stays as it was.
+  EXPECT_EQ(column("SELECT path || ' ' || status FROM ingest_log ORDER BY id"),
+            (std::vector<std::string>{"in/d.csv rejected", "in/b.csv rejected"}));
+}
+
 TEST_F(IngestPipelineTest, AStoreThatCannotSayWhetherAFileIsKnownLeavesEveryFileInTheInbox) {
   put("a.csv", bank_csv("A", 1));
   put("b.csv", bank_csv("B", 1));
@@ -463,10 +487,10 @@ TEST_P(IngestPipelineParseAheadTest, UnreadableAndBadFilesAmongGoodOnesKeepTheir
   EXPECT_TRUE(quarantined("c.csv"));
   EXPECT_TRUE(archived("d.csv"));
   EXPECT_TRUE(archived("e.csv"));
-  // The rejection is logged when the file is reached; a and d wait for
-  // their batch to commit, so they come after it.
+  // Every file is logged when it is reached, into its batch's transaction:
+  // the log is in the order the files were read.
   EXPECT_EQ(column("SELECT path || ' ' || status FROM ingest_log ORDER BY id"),
-            (std::vector<std::string>{"in/c.csv rejected", "in/a.csv accepted", "in/d.csv accepted",
+            (std::vector<std::string>{"in/a.csv accepted", "in/c.csv rejected", "in/d.csv accepted",
                                       "in/e.csv accepted"}));
   EXPECT_EQ(column("SELECT bank_ref FROM bank_records ORDER BY id"),
             (std::vector<std::string>{"A-1", "A-2", "D-1", "E-1"}));

@@ -123,10 +123,33 @@ class IngestPipeline {
   // connector_state when `source` is given. Sets the verdict: Accepted,
   // Duplicate, or Failed (then nothing of the file remains).
   void store(PreparedFile& file, const std::optional<std::string>& connector_source);
-  // Stores, commits and moves one batch; appends its outcomes. The files'
-  // parsed records stay in `batch` for the caller to free.
-  void commit_batch(std::vector<PreparedFile>& batch, FileInbox& inbox,
-                    const std::string& connector_source, std::vector<FileOutcome>& outcomes);
+  // The batch drain_inbox is filling. Its files are stored as they come, in
+  // one transaction from the first of them to commit_batch, so that storing
+  // a file overlaps parsing the files after it (the first file of a small
+  // inbox no longer waits for the last one's parse).
+  struct Batch {
+    std::vector<PreparedFile> files;
+    std::optional<Transaction> transaction;
+    std::string rolled_back;  // why sqlite undid the whole batch, once it has
+    std::int64_t records = 0;
+    std::chrono::steady_clock::time_point started;
+    // Rejected files recorded inside the batch's transaction, in the order
+    // read: recorded again should the batch fail, which takes them with it.
+    struct Rejection {
+      FileOrigin origin;
+      std::string error;
+      std::string moved_to;
+      std::size_t slot;
+    };
+    std::vector<Rejection> rejections;
+  };
+  // Stores a ready file into the batch's transaction (opened by the first),
+  // unless sqlite has rolled the batch back already.
+  void add_to_batch(Batch& batch, PreparedFile file, const std::string& connector_source);
+  // Commits and moves the batch's files, records its rejections; sets their
+  // outcomes. The files' parsed records stay in `batch.files` for the caller
+  // to free.
+  void commit_batch(Batch& batch, FileInbox& inbox, std::vector<FileOutcome>& outcomes);
   std::vector<Warning> registry_warnings(const BankFile& file) const;
   std::vector<Warning> registry_warnings(const std::vector<FeeRecord>& records) const;
 
