@@ -112,9 +112,11 @@ AppContext open_app(const std::optional<std::string>& config_path, RegistryUse u
   if (use == RegistryUse::Load && !snapshot_may_answer) load_lists(registry_text, watchlist_text);
 
   app.db = std::make_unique<SqliteDb>(app.config.database);
+  // The log is copied into the store while the command works, not inside
+  // the commit that crosses the checkpoint threshold, nor at the close.
   if (app.db->reopenable()) {
-    app.checkpointer = std::make_unique<WalCheckpointer>(
-        *app.db, [](const std::string& message) { std::cerr << "sfmon: " << message << "\n"; });
+    app.db->checkpoint_in_background(
+        [](const std::string& message) { std::cerr << "sfmon: " << message << "\n"; });
   }
   migrate(*app.db);
   app.store = std::make_unique<RecordStore>(*app.db);

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <utility>
 
+#include "sfmon/monitor/wal_checkpointer.h"
+
 namespace sfmon {
 namespace {
 
@@ -341,7 +343,24 @@ SqliteDb::SqliteDb(const std::string& path, const SqliteOptions& options) : path
 
 SqliteDb::~SqliteDb() = default;
 SqliteDb::SqliteDb(SqliteDb&& other) noexcept = default;
-SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept = default;
+
+SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
+  if (this == &other) return *this;
+  // This connection's parts go in the order the destructor takes: the
+  // checkpointer watching it, its statements, then the connection itself.
+  checkpointer_.reset();
+  cache_.clear();
+  db_ = std::move(other.db_);
+  path_ = std::move(other.path_);
+  cache_ = std::move(other.cache_);
+  checkpointer_ = std::move(other.checkpointer_);
+  return *this;
+}
+
+void SqliteDb::checkpoint_in_background(std::function<void(const std::string& message)> report) {
+  checkpointer_.reset();  // a second call starts afresh
+  checkpointer_ = std::make_unique<WalCheckpointer>(*this, std::move(report));
+}
 
 void SqliteDb::configure(const SqliteOptions& options) {
   if (sqlite3_extended_result_codes(db_.get(), 1) != SQLITE_OK) {

@@ -17,12 +17,13 @@ constexpr int kCheckpointCacheKib = 1024;
 }  // namespace
 
 WalCheckpointer::WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames)
-    : writer_(writer),
+    : writer_(writer.handle()),
+      path_(writer.path()),
       report_(std::move(report)),
       min_frames_(min_frames),
       // Read before the hook is taken: sqlite reports 0 for a hook of ours.
       backstop_frames_(static_cast<int>(writer.pragma_int("PRAGMA wal_autocheckpoint"))) {
-  sqlite3_wal_hook(writer_.handle(), &WalCheckpointer::on_commit, this);
+  sqlite3_wal_hook(writer_, &WalCheckpointer::on_commit, this);
 }
 
 WalCheckpointer::~WalCheckpointer() {
@@ -32,7 +33,7 @@ WalCheckpointer::~WalCheckpointer() {
   }
   changed_.notify_all();
   if (thread_.joinable()) thread_.join();
-  sqlite3_wal_autocheckpoint(writer_.handle(), backstop_frames_);
+  sqlite3_wal_autocheckpoint(writer_, backstop_frames_);
 }
 
 int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
@@ -68,7 +69,7 @@ void WalCheckpointer::wake(int frames) {
     // Called from inside sqlite's commit: nothing may be thrown through it.
     failed_ = true;
     lock.unlock();
-    report_("cannot start the background checkpoint of " + writer_.path() + ": " + error.what());
+    report_("cannot start the background checkpoint of " + path_ + ": " + error.what());
   }
 }
 
@@ -87,18 +88,16 @@ void WalCheckpointer::run() {
     int log_frames = 0;
     int copied_frames = 0;
     try {
-      if (!own) own.emplace(writer_.path(), SqliteOptions{.cache_size_kib = kCheckpointCacheKib});
+      if (!own) own.emplace(path_, SqliteOptions{.cache_size_kib = kCheckpointCacheKib});
       rc = sqlite3_wal_checkpoint_v2(own->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
                                      &copied_frames);
       // Busy: another checkpoint (the writer's backstop) holds the
       // checkpoint lock; the next commit wakes this thread again.
       if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-        failure = "background checkpoint of " + writer_.path() +
-                  " failed: " + sqlite3_errmsg(own->handle());
+        failure = "background checkpoint of " + path_ + " failed: " + sqlite3_errmsg(own->handle());
       }
     } catch (const StoreError& error) {
-      failure = "background checkpoint of " + writer_.path() +
-                " cannot open the store: " + error.message();
+      failure = "background checkpoint of " + path_ + " cannot open the store: " + error.message();
     }
 
     if (!failure.empty()) {

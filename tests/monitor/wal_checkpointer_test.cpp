@@ -128,6 +128,23 @@ TEST(WalCheckpointer, TheWritersAutomaticCheckpointStaysTheBackstop) {
   EXPECT_EQ(writer.pragma_int("PRAGMA wal_autocheckpoint"), 50);
 }
 
+TEST(WalCheckpointer, AStoreMovedOverAnotherStopsTheOthersCheckpointerFirst) {
+  // As a reload replaces the daemon's store (AppContext is moved over): the
+  // replaced connection's checkpointer must stop before it closes.
+  const ScratchDbFile first_file("wal-checkpointer-first");
+  const ScratchDbFile second_file("wal-checkpointer-second");
+  SqliteDb store(first_file.path());
+  store.checkpoint_in_background([](const std::string&) {});
+  write_pages(store, 50);
+  SqliteDb second(second_file.path());
+  second.checkpoint_in_background([](const std::string&) {});
+  store = std::move(second);
+  write_pages(store, 70);
+  EXPECT_EQ(store.path(), second_file.path());
+  EXPECT_EQ(rows_seen_by_a_new_connection(first_file.path()), 50);
+  EXPECT_EQ(rows_seen_by_a_new_connection(second_file.path()), 70);
+}
+
 TEST(WalCheckpointer, AFailureIsReportedOnceAndTheWriterCarriesOn) {
   // The store is opened through a link. Once the writer has its files open,
   // the link is pointed at a folder, so the thread's connection, opened by

@@ -14,7 +14,6 @@
 #include "sfmon/monitor/config.h"
 #include "sfmon/monitor/record_store.h"
 #include "sfmon/monitor/sqlite_db.h"
-#include "sfmon/monitor/wal_checkpointer.h"
 #include "sfmon/rules/fact_builder.h"
 #include "sfmon/rules/rule_pack.h"
 
@@ -45,10 +44,6 @@ struct AppContext {
   std::vector<WatchlistEntry> watchlist;   // empty unless registry_loaded
   std::vector<rules::ListedParty> listed;  // watchlist (and, later, the published blacklist)
   std::unique_ptr<SqliteDb> db;
-  // Copies db's write-ahead log into the store while the command works (null
-  // for a store no second connection can open). Declared after db, so it
-  // stops before db closes.
-  std::unique_ptr<WalCheckpointer> checkpointer;
   std::unique_ptr<RecordStore> store;
   std::unique_ptr<rules::CompiledPack> pack;  // null until load_rules()
   std::vector<std::string> pack_paths;        // what load_rules() read

@@ -11,6 +11,7 @@
 // beside one writer, and writers wait up to `busy_timeout_ms` for each other.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -196,6 +197,8 @@ struct SqliteOptions {
 // the chosen synchronous level, cache size, checkpoint interval, temp_store,
 // foreign_keys=ON, the busy timeout and extended result codes. Does not create the schema: see
 // schema_migrations.h.
+class WalCheckpointer;
+
 class SqliteDb {
  public:
   explicit SqliteDb(const std::string& path, const SqliteOptions& options = {});
@@ -234,6 +237,13 @@ class SqliteDb {
   // For features this wrapper does not cover; the connection stays owned here.
   sqlite3* handle() const { return db_.get(); }
 
+  // From now on, the write-ahead log is copied into the database on a
+  // thread of this connection's own (wal_checkpointer.h) rather than inside
+  // the commits; `report` hears of a failure, after which the commits do it
+  // again. The thread stops before the connection closes. Only for a
+  // reopenable() database.
+  void checkpoint_in_background(std::function<void(const std::string& message)> report);
+
  private:
   struct Closer {
     void operator()(sqlite3* db) const;
@@ -245,6 +255,8 @@ class SqliteDb {
   std::unique_ptr<sqlite3, Closer> db_;
   // Declared after db_ so that statements are finalised before the close.
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Declared last: it watches the connection, so it stops first.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 // A write transaction. At the outermost level it is BEGIN IMMEDIATE, which

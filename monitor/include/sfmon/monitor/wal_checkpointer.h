@@ -30,13 +30,13 @@ class WalCheckpointer {
   // automatic checkpoint alone keeps the log bounded, as without this class.
   using FailureReport = std::function<void(const std::string& message)>;
 
-  // Watches the commits of `writer`, which must outlive this object and be
-  // reopenable (SqliteDb::reopenable()). Takes over the connection's WAL
-  // hook, keeping its wal_autocheckpoint threshold as the backstop. A commit
-  // that leaves at least `min_frames` frames in the log that no checkpoint
-  // has copied wakes the thread; the thread and its connection start with
-  // the first such commit. Smaller commits wait for more: every checkpoint
-  // costs two fsyncs, whatever it copies.
+  // Watches the commits of `writer`'s connection, which must stay open while
+  // this object lives (the SqliteDb may move; SqliteDb::checkpoint_in_background
+  // ties the two together), and be reopenable (SqliteDb::reopenable()). Takes over the connection's
+  // WAL hook, keeping its wal_autocheckpoint threshold as the backstop. A commit that leaves at
+  // least `min_frames` frames in the log that no checkpoint has copied wakes the thread; the thread
+  // and its connection start with the first such commit. Smaller commits wait for more: every
+  // checkpoint costs two fsyncs, whatever it copies.
   WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames = 1024);
   // Stops the thread after the checkpoint it is in, and gives the writer
   // back sqlite's own automatic checkpoint.
@@ -64,7 +64,8 @@ class WalCheckpointer {
   void wake(int frames);
   void run();
 
-  SqliteDb& writer_;
+  sqlite3* writer_;
+  std::string path_;  // the writer's: this thread's connection opens it too
   FailureReport report_;
   int min_frames_;
   int backstop_frames_;  // the writer's wal_autocheckpoint, read before taking the hook
