@@ -197,13 +197,11 @@ void IngestPipeline::commit_batch(Batch& batch, FileInbox& inbox,
       }
     }
   };
-  bool committed = false;
   if (!batch.rolled_back.empty()) {
     fail_batch(batch.rolled_back);
   } else if (batch.transaction) {
     try {
       batch.transaction->commit();
-      committed = true;
     } catch (const StoreError& e) {
       fail_batch(e.what());
     }
@@ -225,17 +223,6 @@ void IngestPipeline::commit_batch(Batch& batch, FileInbox& inbox,
     }
     outcomes[file.slot] = std::move(outcome);
   }
-  if (!committed) {
-    for (Batch::Rejection& rejection : batch.rejections) {
-      try {
-        store_.record_rejection(rejection.origin, rejection.error, rejection.moved_to);
-      } catch (const StoreError& e) {
-        outcomes[rejection.slot].warnings.push_back(Warning{
-            rejection.origin.path, "", std::string("could not record the rejection: ") + e.what()});
-      }
-    }
-  }
-  batch.rejections.clear();
 }
 
 std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& connector) {
@@ -330,14 +317,14 @@ std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& conn
     } else {
       FileOutcome& outcome = file.outcome;
       if (outcome.verdict == FileVerdict::Rejected) {
+        // The rejection is logged in a commit of its own as soon as the file
+        // is in quarantine, so a crash cannot lose it: the files stored
+        // before it are committed first (a rejected file is rare).
+        if (batch.transaction) commit_and_release();
         try {
           outcome.moved_to = inbox.quarantine(outcome.path, outcome.error);
-          Batch::Rejection rejection{FileOrigin{connector.name, outcome.path, "", to_string(kind)},
-                                     outcome.error, outcome.moved_to, i};
-          store_.record_rejection(rejection.origin, rejection.error, rejection.moved_to);
-          if (batch.transaction && db_.in_transaction()) {
-            batch.rejections.push_back(std::move(rejection));
-          }
+          store_.record_rejection(FileOrigin{connector.name, outcome.path, "", to_string(kind)},
+                                  outcome.error, outcome.moved_to);
         } catch (const std::exception& e) {
           outcome.warnings.push_back(
               Warning{outcome.path, "", std::string("could not quarantine file: ") + e.what()});

@@ -3,8 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <exception>
 #include <optional>
-#include <system_error>
 #include <utility>
 
 namespace sfmon {
@@ -65,7 +65,7 @@ void WalCheckpointer::wake(int frames) {
   }
   try {
     thread_ = std::thread(&WalCheckpointer::run, this);
-  } catch (const std::system_error& error) {
+  } catch (const std::exception& error) {  // std::system_error, std::bad_alloc
     // Called from inside sqlite's commit: nothing may be thrown through it.
     failed_ = true;
     lock.unlock();
@@ -98,6 +98,8 @@ void WalCheckpointer::run() {
       }
     } catch (const StoreError& error) {
       failure = "background checkpoint of " + path_ + " cannot open the store: " + error.message();
+    } catch (const std::exception& error) {  // std::bad_alloc: the thread must not end in terminate
+      failure = "background checkpoint of " + path_ + " failed: " + error.what();
     }
 
     if (!failure.empty()) {

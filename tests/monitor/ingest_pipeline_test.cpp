@@ -337,28 +337,25 @@ TEST_F(IngestPipelineTest, AFileThatCannotBeStoredCountsAsAFailureOfTheConnector
   EXPECT_EQ(state->records_read, 1);
 }
 
-TEST_F(IngestPipelineTest, RejectionsInABatchThatSqliteEndsAreLoggedOnce) {
+TEST_F(IngestPipelineTest, ARejectionCommitsTheFilesStoredBeforeItAndIsLoggedOnItsOwn) {
   put("a.csv", bank_csv("A", 2));
   put("b.csv", "this is not a bank statement\n");
   put("c.csv", bank_csv("C", 1));
-  put("d.csv", "nor is this\n");
   fail_storing("C-1", "ROLLBACK");
   const std::vector<FileOutcome> outcomes = drain();
-  ASSERT_EQ(outcomes.size(), 4u);
-  EXPECT_EQ(outcomes[0].verdict, FileVerdict::Failed);  // undone with the batch
+  ASSERT_EQ(outcomes.size(), 3u);
+  // a was committed before b's rejection was logged, so c's failed batch
+  // took neither of them with it.
+  EXPECT_EQ(outcomes[0].verdict, FileVerdict::Accepted);
   EXPECT_EQ(outcomes[1].verdict, FileVerdict::Rejected);
   EXPECT_EQ(outcomes[2].verdict, FileVerdict::Failed);
-  EXPECT_EQ(outcomes[3].verdict, FileVerdict::Rejected);
-  EXPECT_TRUE(in_inbox("a.csv"));
+  EXPECT_TRUE(archived("a.csv"));
   EXPECT_TRUE(quarantined("b.csv"));
   EXPECT_TRUE(in_inbox("c.csv"));
-  EXPECT_TRUE(quarantined("d.csv"));
-  EXPECT_EQ(stored_refs("A"), 0);
-  // b was logged inside the batch's transaction, undone with it and logged
-  // again after; d was logged once sqlite had ended the transaction, and
-  // stays as it was.
+  EXPECT_EQ(stored_refs("A"), 2);
+  EXPECT_EQ(stored_refs("C"), 0);
   EXPECT_EQ(column("SELECT path || ' ' || status FROM ingest_log ORDER BY id"),
-            (std::vector<std::string>{"in/d.csv rejected", "in/b.csv rejected"}));
+            (std::vector<std::string>{"in/a.csv accepted", "in/b.csv rejected"}));
 }
 
 TEST_F(IngestPipelineTest, AStoreThatCannotSayWhetherAFileIsKnownLeavesEveryFileInTheInbox) {
@@ -487,8 +484,8 @@ TEST_P(IngestPipelineParseAheadTest, UnreadableAndBadFilesAmongGoodOnesKeepTheir
   EXPECT_TRUE(quarantined("c.csv"));
   EXPECT_TRUE(archived("d.csv"));
   EXPECT_TRUE(archived("e.csv"));
-  // Every file is logged when it is reached, into its batch's transaction:
-  // the log is in the order the files were read.
+  // Every file is logged when it is reached (c's rejection after a's batch
+  // so far is committed): the log is in the order the files were read.
   EXPECT_EQ(column("SELECT path || ' ' || status FROM ingest_log ORDER BY id"),
             (std::vector<std::string>{"in/a.csv accepted", "in/c.csv rejected", "in/d.csv accepted",
                                       "in/e.csv accepted"}));

@@ -133,22 +133,12 @@ class IngestPipeline {
     std::string rolled_back;  // why sqlite undid the whole batch, once it has
     std::int64_t records = 0;
     std::chrono::steady_clock::time_point started;
-    // Rejected files recorded inside the batch's transaction, in the order
-    // read: recorded again should the batch fail, which takes them with it.
-    struct Rejection {
-      FileOrigin origin;
-      std::string error;
-      std::string moved_to;
-      std::size_t slot;
-    };
-    std::vector<Rejection> rejections;
   };
   // Stores a ready file into the batch's transaction (opened by the first),
   // unless sqlite has rolled the batch back already.
   void add_to_batch(Batch& batch, PreparedFile file, const std::string& connector_source);
-  // Commits and moves the batch's files, records its rejections; sets their
-  // outcomes. The files' parsed records stay in `batch.files` for the caller
-  // to free.
+  // Commits and moves the batch's files and sets their outcomes. The files'
+  // parsed records stay in `batch.files` for the caller to free.
   void commit_batch(Batch& batch, FileInbox& inbox, std::vector<FileOutcome>& outcomes);
   std::vector<Warning> registry_warnings(const BankFile& file) const;
   std::vector<Warning> registry_warnings(const std::vector<FeeRecord>& records) const;

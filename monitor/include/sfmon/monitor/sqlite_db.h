@@ -192,13 +192,13 @@ struct SqliteOptions {
   bool temp_store_in_memory = true;
 };
 
+class WalCheckpointer;
+
 // An open connection. Opening creates the file when missing and sets: WAL
 // journal mode (file databases; ":memory:" keeps its in-memory journal),
 // the chosen synchronous level, cache size, checkpoint interval, temp_store,
 // foreign_keys=ON, the busy timeout and extended result codes. Does not create the schema: see
 // schema_migrations.h.
-class WalCheckpointer;
-
 class SqliteDb {
  public:
   explicit SqliteDb(const std::string& path, const SqliteOptions& options = {});

@@ -31,12 +31,14 @@ class WalCheckpointer {
   using FailureReport = std::function<void(const std::string& message)>;
 
   // Watches the commits of `writer`'s connection, which must stay open while
-  // this object lives (the SqliteDb may move; SqliteDb::checkpoint_in_background
-  // ties the two together), and be reopenable (SqliteDb::reopenable()). Takes over the connection's
-  // WAL hook, keeping its wal_autocheckpoint threshold as the backstop. A commit that leaves at
-  // least `min_frames` frames in the log that no checkpoint has copied wakes the thread; the thread
-  // and its connection start with the first such commit. Smaller commits wait for more: every
-  // checkpoint costs two fsyncs, whatever it copies.
+  // this object lives (the SqliteDb itself may move:
+  // SqliteDb::checkpoint_in_background ties the two together) and be
+  // reopenable (SqliteDb::reopenable()). Takes over the connection's WAL hook,
+  // keeping its wal_autocheckpoint threshold as the backstop. A commit that
+  // leaves at least `min_frames` frames in the log that no checkpoint has
+  // copied wakes the thread; the thread and its connection start with the
+  // first such commit. Smaller commits wait for more: every checkpoint costs
+  // two fsyncs, whatever it copies.
   WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames = 1024);
   // Stops the thread after the checkpoint it is in, and gives the writer
   // back sqlite's own automatic checkpoint.
