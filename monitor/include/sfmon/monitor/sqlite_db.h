@@ -240,8 +240,9 @@ class SqliteDb {
   // From now on, the write-ahead log is copied into the database on a
   // thread of this connection's own (wal_checkpointer.h) rather than inside
   // the commits; `report` hears of a failure, after which the commits do it
-  // again. The thread stops before the connection closes. Only for a
-  // reopenable() database.
+  // again. The thread works through a second connection of its own and
+  // never uses this one's; it stops before this connection closes. Only for
+  // a reopenable() database.
   void checkpoint_in_background(std::function<void(const std::string& message)> report);
 
  private:
