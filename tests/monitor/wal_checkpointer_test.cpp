@@ -34,82 +34,82 @@ std::int64_t rows_seen_by_a_new_connection(const std::string& path) {
   return reader.pragma_int("SELECT count(*) FROM pages");
 }
 
+// For the tests whose checkpointer is not expected to fail.
+void ignore_failure(const std::string& /*message*/) {}
+
 // The automatic checkpoint kept out of the way, so only the thread copies.
 SqliteOptions no_automatic_checkpoint() {
   return SqliteOptions{.wal_autocheckpoint_pages = 0};
 }
 
-TEST(WalCheckpointer, CopiesTheLogIntoTheStoreAfterACommit) {
-  const ScratchDbFile file("wal-checkpointer");
-  SqliteDb writer(file.path(), no_automatic_checkpoint());
+// A store whose writer never checkpoints on its own, so only the thread
+// (or nothing) copies its log into the database file.
+class WalCheckpointerTest : public ::testing::Test {
+ protected:
+  // Pages of the database file itself, not of the log beside it.
+  std::uintmax_t database_pages() const { return fs::file_size(file_.path()) / 4096u; }
+
+  const ScratchDbFile file_{"wal-checkpointer"};
+  SqliteDb writer_{file_.path(), no_automatic_checkpoint()};
+};
+
+TEST_F(WalCheckpointerTest, CopiesTheLogIntoTheStoreAfterACommit) {
   std::vector<std::string> failures;
   WalCheckpointer checkpointer(
-      writer, [&](const std::string& message) { failures.push_back(message); }, 16);
-  write_pages(writer, 300);
+      writer_, [&](const std::string& message) { failures.push_back(message); }, 16);
+  write_pages(writer_, 300);
 
   ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience));
   const WalCheckpointer::Progress progress = checkpointer.progress();
   EXPECT_GE(progress.checkpoints, 1);
   EXPECT_GE(progress.copied_frames, 300);
   EXPECT_EQ(progress.copied_frames, progress.log_frames);
-  // The pages are in the database file itself now, not only in the log.
-  EXPECT_GE(fs::file_size(file.path()), 300u * 4096u);
-  EXPECT_EQ(rows_seen_by_a_new_connection(file.path()), 300);
+  EXPECT_GE(database_pages(), 300u);
+  EXPECT_EQ(rows_seen_by_a_new_connection(file_.path()), 300);
   EXPECT_TRUE(failures.empty());
 }
 
-TEST(WalCheckpointer, WithoutItTheCommitLeavesThePagesInTheLog) {
+TEST_F(WalCheckpointerTest, WithoutItTheCommitLeavesThePagesInTheLog) {
   // The near miss of the test above: the same commit, nothing copies it.
-  const ScratchDbFile file("wal-checkpointer");
-  SqliteDb writer(file.path(), no_automatic_checkpoint());
-  write_pages(writer, 300);
-  EXPECT_LT(fs::file_size(file.path()), 300u * 4096u);
-  EXPECT_EQ(rows_seen_by_a_new_connection(file.path()), 300);
+  write_pages(writer_, 300);
+  EXPECT_LT(database_pages(), 300u);
+  EXPECT_EQ(rows_seen_by_a_new_connection(file_.path()), 300);
 }
 
-TEST(WalCheckpointer, CommitsBelowTheThresholdLeaveTheLogAlone) {
-  const ScratchDbFile file("wal-checkpointer");
-  SqliteDb writer(file.path(), no_automatic_checkpoint());
-  WalCheckpointer checkpointer(
-      writer, [](const std::string&) {}, 1000);
-  write_pages(writer, 20);
+TEST_F(WalCheckpointerTest, CommitsBelowTheThresholdLeaveTheLogAlone) {
+  WalCheckpointer checkpointer(writer_, ignore_failure, 1000);
+  write_pages(writer_, 20);
   EXPECT_FALSE(checkpointer.wait_until_caught_up(milliseconds(200)));
   EXPECT_EQ(checkpointer.progress().checkpoints, 0);
-  EXPECT_LT(fs::file_size(file.path()), 20u * 4096u);
+  EXPECT_LT(database_pages(), 20u);
 }
 
-TEST(WalCheckpointer, OnlyFramesNotCopiedYetCountTowardsTheThreshold) {
-  const ScratchDbFile file("wal-checkpointer");
-  SqliteDb writer(file.path(), no_automatic_checkpoint());
-  WalCheckpointer checkpointer(
-      writer, [](const std::string&) {}, 64);
-  write_pages(writer, 100);
+TEST_F(WalCheckpointerTest, OnlyFramesNotCopiedYetCountTowardsTheThreshold) {
+  WalCheckpointer checkpointer(writer_, ignore_failure, 64);
+  write_pages(writer_, 100);
   ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience));
   EXPECT_EQ(checkpointer.progress().checkpoints, 1);
   // The log holds over 100 frames now, but only about 10 new ones.
-  write_pages(writer, 10);
+  write_pages(writer_, 10);
   EXPECT_FALSE(checkpointer.wait_until_caught_up(milliseconds(200)));
   EXPECT_EQ(checkpointer.progress().checkpoints, 1);
   // Enough new ones: copied, the 10 with them.
-  write_pages(writer, 60);
+  write_pages(writer_, 60);
   ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience));
   EXPECT_EQ(checkpointer.progress().checkpoints, 2);
-  EXPECT_GE(fs::file_size(file.path()), 170u * 4096u);
+  EXPECT_GE(database_pages(), 170u);
 }
 
-TEST(WalCheckpointer, LaterCommitsAreCopiedToo) {
-  const ScratchDbFile file("wal-checkpointer");
-  SqliteDb writer(file.path(), no_automatic_checkpoint());
-  WalCheckpointer checkpointer(
-      writer, [](const std::string&) {}, 16);
+TEST_F(WalCheckpointerTest, LaterCommitsAreCopiedToo) {
+  WalCheckpointer checkpointer(writer_, ignore_failure, 16);
   // Rounds of one size: each log after the first starts again from its
   // first frame and ends where the one before ended.
   for (int round = 1; round <= 3; ++round) {
-    write_pages(writer, 100);
+    write_pages(writer_, 100);
     ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience)) << "round " << round;
-    EXPECT_GE(fs::file_size(file.path()), static_cast<std::uintmax_t>(round) * 100u * 4096u);
+    EXPECT_GE(database_pages(), static_cast<std::uintmax_t>(round) * 100u);
   }
-  EXPECT_EQ(rows_seen_by_a_new_connection(file.path()), 300);
+  EXPECT_EQ(rows_seen_by_a_new_connection(file_.path()), 300);
 }
 
 TEST(WalCheckpointer, TheWritersAutomaticCheckpointStaysTheBackstop) {
@@ -117,8 +117,7 @@ TEST(WalCheckpointer, TheWritersAutomaticCheckpointStaysTheBackstop) {
   SqliteDb writer(file.path(), SqliteOptions{.wal_autocheckpoint_pages = 50});
   {
     // A threshold the commit does not reach: only the backstop can copy.
-    WalCheckpointer checkpointer(
-        writer, [](const std::string&) {}, 1'000'000);
+    WalCheckpointer checkpointer(writer, ignore_failure, 1'000'000);
     write_pages(writer, 200);
     // Copied inside the commit, before it returned.
     EXPECT_GE(fs::file_size(file.path()), 200u * 4096u);
@@ -134,10 +133,10 @@ TEST(WalCheckpointer, AStoreMovedOverAnotherStopsTheOthersCheckpointerFirst) {
   const ScratchDbFile first_file("wal-checkpointer-first");
   const ScratchDbFile second_file("wal-checkpointer-second");
   SqliteDb store(first_file.path());
-  store.checkpoint_in_background([](const std::string&) {});
+  store.checkpoint_in_background(ignore_failure);
   write_pages(store, 50);
   SqliteDb second(second_file.path());
-  second.checkpoint_in_background([](const std::string&) {});
+  second.checkpoint_in_background(ignore_failure);
   store = std::move(second);
   write_pages(store, 70);
   EXPECT_EQ(store.path(), second_file.path());
