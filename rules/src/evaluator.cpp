@@ -154,6 +154,7 @@ class RuleEvaluation final : public AggregateSource {
 
   // The key of the current fact into key_ (school.id when the rule has none).
   void compute_key() {
+    if (rule_.key_is_school && !key_.empty()) return;  // the same for every fact
     key_.clear();
     if (rule_.key.empty()) {
       static const std::string kNoSchool;
@@ -214,9 +215,15 @@ class RuleEvaluation final : public AggregateSource {
       }
       if (!takes_part) continue;
       compute_key();
-      entries_.push_back({static_cast<std::uint32_t>(i), groups_.group_of(key_)});
+      entries_.push_back({static_cast<std::uint32_t>(i), key_group()});
       flags_.insert(flags_.end(), fact_flags.begin(), fact_flags.end());
     }
+  }
+
+  // The group of key_, the key just computed.
+  std::uint32_t key_group() {
+    if (rule_.key_is_school && groups_.size() == 1) return 0;  // the school's, the one group
+    return groups_.group_of(key_);
   }
 
   // The seed's totals of `key`, or nullptr.

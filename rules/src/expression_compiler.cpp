@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <regex>
 #include <utility>
 
 #include "expression_operations.h"
 #include "expression_suggest.h"
+#include "fact_fields.h"
 #include "sfmon/model/money.h"
 
 namespace sfmon::rules {
@@ -81,6 +83,26 @@ bool is_ordering(ExprOp op) {
 
 bool is_null_literal(const ExprNode& node) {
   return node.op == ExprOp::Literal && node.literal.type == ValueType::Null;
+}
+
+// The kind of fact that `record.kind == 'fee'` (either way round, or with
+// !=) names, as a FactMask bit; nullopt for any other comparison.
+std::optional<unsigned> named_fact_kind(const ExprNode& node) {
+  if (node.op != ExprOp::Eq && node.op != ExprOp::Ne) return std::nullopt;
+  for (std::size_t side = 0; side < 2; ++side) {
+    const ExprNode& field = node.children[side];
+    const ExprNode& literal = node.children[1 - side];
+    if (field.op != ExprOp::Field || literal.op != ExprOp::Literal ||
+        literal.literal.type != ValueType::String) {
+      continue;
+    }
+    const FieldInfo* info = find_field(field.name);
+    if (info == nullptr || info->id != FieldId::RecordKind) continue;
+    for (const FactKind kind : {FactKind::Bank, FactKind::Fee, FactKind::Balance}) {
+      if (literal.literal.text == to_string(kind)) return fact_kind_bit(kind);
+    }
+  }
+  return std::nullopt;
 }
 
 bool before(const SourceRef& a, const SourceRef& b) {
@@ -606,7 +628,13 @@ NodePtr ExpressionCompiler::compile_comparison(const ExprNode& node) {
   const ComparisonTests& tests = type == Number   ? kNumberTests
                                  : type == String ? kStringTests
                                                   : kInt64Tests;
-  return pick(tests, node.op)(std::move(left), std::move(right));
+  NodePtr test = pick(tests, node.op)(std::move(left), std::move(right));
+  // Sources of several kinds tell them apart in most conditions
+  // (`record.kind == 'fee' and ...`).
+  if (const std::optional<unsigned> kind = named_fact_kind(node)) {
+    return nodes::kind_test(std::move(test), *kind, node.op == ExprOp::Ne);
+  }
+  return test;
 }
 
 NodePtr ExpressionCompiler::compile_membership(const ExprNode& node) {

@@ -46,7 +46,11 @@ class ListNode final : public Node {
 class FieldNode final : public Node {
  public:
   FieldNode(FieldId id, ValueType type)
-      : Node(type), id_(id), read_(fact_field_reader(id)), kinds_(fact_kinds_with(id)) {}
+      : Node(type),
+        id_(id),
+        read_(fact_field_reader(id)),
+        flag_(fact_flag_reader(id)),
+        kinds_(fact_kinds_with(id)) {}
   Value eval(const EvalContext& context) const override {
     // As FactContext::field reads it, one virtual call and dispatch fewer:
     // this runs for every field of every rule for every record.
@@ -57,12 +61,21 @@ class FieldNode final : public Node {
     }
     return context.field(id_);
   }
-  // Boolean fields stand alone in most conditions (`record.debit and ...`).
-  bool test(const EvalContext& context) const override { return eval(context).truthy(); }
+  // Boolean fields stand alone in most conditions (`record.debit and ...`):
+  // a flag of the fact is tested without a Value made and destroyed.
+  bool test(const EvalContext& context) const override {
+    if (flag_ != nullptr) {
+      if (const Fact* fact = context.fact()) {
+        return (kinds_ & fact_kind_bit(fact->kind)) != 0 && flag_(*fact);
+      }
+    }
+    return eval(context).truthy();
+  }
 
  private:
   FieldId id_;
   FactFieldReader read_;  // nullptr: not a field of the fact itself
+  FactFlagReader flag_;   // nullptr: not a boolean field of the fact itself
   unsigned kinds_;        // FactMask
 };
 
@@ -120,6 +133,23 @@ class NotNode final : public Node {
 
  private:
   NodePtr operand_;
+};
+
+class KindTestNode final : public Node {
+ public:
+  KindTestNode(NodePtr general, unsigned kinds, bool negate)
+      : Node(ValueType::Bool), general_(std::move(general)), kinds_(kinds), negate_(negate) {}
+  Value eval(const EvalContext& context) const override { return Value::boolean(test(context)); }
+  bool test(const EvalContext& context) const override {
+    const Fact* fact = context.fact();
+    if (fact == nullptr) return general_->test(context);
+    return ((kinds_ & fact_kind_bit(fact->kind)) != 0) != negate_;
+  }
+
+ private:
+  NodePtr general_;
+  unsigned kinds_;  // FactMask
+  bool negate_;
 };
 
 class NullTestNode final : public Node {
@@ -257,6 +287,10 @@ NodePtr logical_or(NodePtr left, NodePtr right) {
 NodePtr logical_not(NodePtr operand) {
   return std::make_unique<NotNode>(std::move(operand));
 }
+NodePtr kind_test(NodePtr general, unsigned kinds, bool negate) {
+  return std::make_unique<KindTestNode>(std::move(general), kinds, negate);
+}
+
 NodePtr null_test(NodePtr operand, bool want_null) {
   return std::make_unique<NullTestNode>(std::move(operand), want_null);
 }

@@ -116,6 +116,11 @@ NodePtr logical_and(NodePtr left, NodePtr right);
 NodePtr logical_or(NodePtr left, NodePtr right);
 NodePtr logical_not(NodePtr operand);
 
+// `record.kind == 'fee'` (negate: !=) as a test of the fact's kind against
+// `kinds` (a FactMask), without comparing strings; `general`, the same
+// comparison made the usual way, answers for a context without a fact.
+NodePtr kind_test(NodePtr general, unsigned kinds, bool negate);
+
 // `x == null` (want_null) and `x != null`.
 NodePtr null_test(NodePtr operand, bool want_null);
 

@@ -254,6 +254,32 @@ bool fee_before(const FeeRecord* a, const FeeRecord* b) {
   return std::tie(a->paid_at.utc_seconds, a->fee_id) < std::tie(b->paid_at.utc_seconds, b->fee_id);
 }
 
+// Sorts records by `before`, whose first key is `time`, with the times
+// copied beside the pointers: most comparisons then read neither record
+// (records are large and lie apart; only equal times need the rest).
+template <typename Record>
+void sort_by_time(std::vector<const Record*>& records, std::int64_t (*time)(const Record&),
+                  bool (*before)(const Record*, const Record*)) {
+  struct Timed {
+    std::int64_t time;
+    const Record* record;
+  };
+  std::vector<Timed> timed;
+  timed.reserve(records.size());
+  for (const Record* record : records) timed.push_back({time(*record), record});
+  std::sort(timed.begin(), timed.end(), [before](const Timed& a, const Timed& b) {
+    return a.time != b.time ? a.time < b.time : before(a.record, b.record);
+  });
+  for (std::size_t i = 0; i < timed.size(); ++i) records[i] = timed[i].record;
+}
+
+std::int64_t booked_time(const BankRecord& record) {
+  return record.booked_at.utc_seconds;
+}
+std::int64_t paid_time(const FeeRecord& record) {
+  return record.paid_at.utc_seconds;
+}
+
 // Among the records booked at a day's latest instant, the one that ended the
 // day: the one whose balance no other record continues from. Records with
 // equal times carry no order of their own, but their balances chain.
@@ -388,13 +414,13 @@ void build_school_facts(const School& school, const FactInputs& inputs,
   for (const BankRecord& record : inputs.bank) {
     if (record.status == EntryStatus::Booked) booked.push_back(&record);
   }
-  std::sort(booked.begin(), booked.end(), record_before);
+  sort_by_time(booked, booked_time, record_before);
   const std::vector<bool> cancelled = match_reversals(booked);
 
   std::vector<const FeeRecord*> fees;
   fees.reserve(inputs.fees.size());
   for (const FeeRecord& fee : inputs.fees) fees.push_back(&fee);
-  std::sort(fees.begin(), fees.end(), fee_before);
+  sort_by_time(fees, paid_time, fee_before);
   std::map<std::string, Date> derived_enrolment;
   if (!inputs.enrolment) derived_enrolment = enrolment_dates(inputs.fees);
   const std::map<std::string, Date>& enrolled =

@@ -17,6 +17,14 @@ using FactFieldReader = Value (*)(const Fact& fact);
 // The reader of `id`, or nullptr when the fact alone does not give it.
 FactFieldReader fact_field_reader(FieldId id);
 
+// A boolean field's value without a Value around it: conditions test
+// boolean fields (`record.debit and ...`) for every record of every rule.
+using FactFlagReader = bool (*)(const Fact& fact);
+
+// The flag reader of a boolean field of the fact itself, else nullptr.
+// fact_field_reader(id) reads the same flag as a Value.
+FactFlagReader fact_flag_reader(FieldId id);
+
 // The kinds of fact that have the field (field_info(id).facts, a FactMask);
 // a field a fact's kind does not have reads as null.
 unsigned fact_kinds_with(FieldId id);

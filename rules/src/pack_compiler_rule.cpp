@@ -148,6 +148,12 @@ std::optional<CompiledAggregate> compile_aggregate(const std::string& name, cons
   return aggregate;
 }
 
+bool is_school_id_field(const ExprNode& node) {
+  if (node.op != ExprOp::Field) return false;
+  const FieldInfo* info = find_field(node.name);
+  return info != nullptr && info->id == FieldId::SchoolId;
+}
+
 // The default dedup key: the key values joined by ':' (school.id without a key).
 TemplateNode default_dedup(const std::vector<ExprNode>& key, const SourceRef& where) {
   TemplateNode node;
@@ -259,6 +265,8 @@ CompiledRule compile_rule(const RuleDoc& doc, CompiledPack& pack, Diagnostics& d
       key_nodes.push_back(std::move(*node));
     }
   }
+  rule.key_is_school = doc.key.empty() || (key_nodes.size() == 1 && doc.key.size() == 1 &&
+                                           is_school_id_field(key_nodes.front()));
 
   std::map<std::string, AggregateSymbol> symbols;
   std::set<std::string> failed;  // aggregates with errors: not reported again where used

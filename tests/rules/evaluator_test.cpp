@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -122,6 +123,29 @@ TEST_F(EvaluatorTest, PerRecordRuleFiresOnEachRecordThatMeetsItsCondition) {
   EXPECT_EQ(firing.evidence, (std::vector<EvidenceRef>{{"bank", "T1"}}));
   EXPECT_EQ(firing.values, (std::vector<std::pair<std::string, std::string>>{{"key", "A1"}}));
   EXPECT_EQ(firing.group_window_seconds, 86400);
+}
+
+TEST_F(EvaluatorTest, AWindowKeyedBySchoolIdJudgesAsOneWithoutAKey) {
+  facts_ = {bank_fact("T1", "2024-10-08T10:00:00", -3000000, "A1"),
+            bank_fact("T2", "2024-10-08T11:00:00", -3000000, "A2"),
+            bank_fact("T3", "2024-10-09T11:00:00", -1000000, "A1")};
+  const std::string window =
+      "  window: {tumbling: day}\n  aggregates:\n    total: sum(-record.amount)\n"
+      "  condition: total >= 50000.00\n  message: \"{window.day} {total}\"\n";
+  const std::vector<Firing> by_school =
+      evaluate(debit_rule("DAY", "  key: [school.id]\n" + window));
+  const std::vector<Firing> unkeyed = evaluate(debit_rule("DAY", window));
+  ASSERT_EQ(by_school.size(), 1u);
+  EXPECT_EQ(by_school[0].message, "2024-10-08 60000.00");
+  EXPECT_EQ(by_school[0].dedup_key, "CS-0001");
+  EXPECT_EQ(by_school[0].evidence, (std::vector<EvidenceRef>{{"bank", "T1"}, {"bank", "T2"}}));
+  ASSERT_EQ(unkeyed.size(), 1u);
+  EXPECT_EQ(unkeyed[0].message, by_school[0].message);
+  EXPECT_EQ(unkeyed[0].dedup_key, by_school[0].dedup_key);
+  EXPECT_EQ(unkeyed[0].values, by_school[0].values);
+  EXPECT_EQ(unkeyed[0].evidence, by_school[0].evidence);
+  // Near miss: keyed by account, neither account reaches the total.
+  EXPECT_TRUE(evaluate(debit_rule("DAY", "  key: [record.account]\n" + window)).empty());
 }
 
 TEST_F(EvaluatorTest, HighestEscalationThatHoldsSetsTheLevel) {
@@ -378,7 +402,27 @@ TEST(FactContext, CompiledFieldsReadWhatTheContextReads) {
     return a.type == b.type && a.i == b.i && a.number == b.number && a.text == b.text &&
            a.list == b.list;
   };
-  for (const Fact* fact : {&bank, &fee, &balance}) {
+  // Each fact again with every flag the other way round: a flag set on a
+  // fact whose kind does not have the field must still test false, and each
+  // flag is seen both ways.
+  const auto flipped = [](Fact fact) {
+    for (bool Fact::*flag :
+         {&Fact::debit, &Fact::credit, &Fact::own_transfer, &Fact::counterparty_related,
+          &Fact::counterparty_listed, &Fact::refund, &Fact::catalogued, &Fact::to_supervised}) {
+      fact.*flag = !(fact.*flag);
+    }
+    fact.account_role =
+        fact.account_role == AccountRole::Supervised ? AccountRole::Basic : AccountRole::Supervised;
+    fact.counterparty_class = fact.counterparty_class == CounterpartyClass::Person
+                                  ? CounterpartyClass::Organisation
+                                  : CounterpartyClass::Person;
+    return fact;
+  };
+  const Fact flipped_bank = flipped(bank);
+  const Fact flipped_fee = flipped(fee);
+  const Fact flipped_balance = flipped(balance);
+  for (const Fact* fact : std::initializer_list<const Fact*>{&bank, &fee, &balance, &flipped_bank,
+                                                             &flipped_fee, &flipped_balance}) {
     context.set_fact(*fact);
     const FieldsOnly fields_only(context);
     for (int i = 0; i <= static_cast<int>(FieldId::WindowEnd); ++i) {
@@ -388,6 +432,47 @@ TEST(FactContext, CompiledFieldsReadWhatTheContextReads) {
       const Value expected = context.field(id);
       EXPECT_TRUE(same(node->eval(context), expected));
       EXPECT_TRUE(same(node->eval(fields_only), expected));
+      // A boolean field tests its flag without a Value: the same answer.
+      EXPECT_EQ(node->test(context), expected.truthy());
+      EXPECT_EQ(node->test(fields_only), expected.truthy());
+    }
+  }
+}
+
+TEST(FactContext, KindComparisonsAnswerAsTheirStringsCompare) {
+  SchoolContext school_context;
+  FactContext& context = school_context.context;
+  const Fact bank = bank_fact("T1", "2024-10-08T10:00:00", -6000000);
+  Fact fee;
+  fee.kind = FactKind::Fee;
+  Fact balance;
+  balance.kind = FactKind::Balance;
+  struct Case {
+    const char* text;
+    const char* kind;  // the literal
+    bool negated;
+  };
+  const Case cases[] = {{"record.kind == 'fee'", "fee", false},
+                        {"'fee' == record.kind", "fee", false},
+                        {"record.kind != 'fee'", "fee", true},
+                        {"'bank' != record.kind", "bank", true},
+                        {"record.kind == 'balance'", "balance", false},
+                        {"record.kind == 'loan'", "loan", false},  // no such kind
+                        {"record.kind != 'loan'", "loan", true}};
+  CompileScope scope;
+  scope.item = "test";
+  for (const Case& c : cases) {
+    const auto compiled = compile_expression(parse_expression(c.text, SourceRef{"t.yaml", 1, 1}),
+                                             scope, ValueType::Bool);
+    for (const Fact* fact : std::initializer_list<const Fact*>{&bank, &fee, &balance}) {
+      SCOPED_TRACE(std::string(c.text) + " of a " + to_string(fact->kind) + " fact");
+      const bool expected = (std::string(to_string(fact->kind)) == c.kind) != c.negated;
+      context.set_fact(*fact);
+      const FieldsOnly fields_only(context);  // no fact(): the strings are compared
+      EXPECT_EQ(compiled->test(context), expected);
+      EXPECT_EQ(compiled->test(fields_only), expected);
+      EXPECT_EQ(compiled->eval(context).type, ValueType::Bool);
+      EXPECT_EQ(compiled->eval(context).truthy(), expected);
     }
   }
 }

@@ -339,6 +339,20 @@ TEST(PackCompilerTest, DefaultDedupIsTheKeyJoinedWithColons) {
   EXPECT_EQ(compiled.dedup.render(context), "4305:acme");
 }
 
+TEST(PackCompilerTest, AKeyOfTheSchoolAloneIsMarked) {
+  const auto pack =
+      compile(rule("R-NONE", "bank", "record.debit") +
+              rule("R-SCHOOL", "bank", "record.debit", "  key: [school.id]\n") +
+              rule("R-ACCOUNT", "bank", "record.debit", "  key: [record.account]\n") +
+              rule("R-BOTH", "bank", "record.debit", "  key: [school.id, record.account]\n") +
+              rule("R-NAME", "bank", "record.debit", "  key: [school.name]\n"));
+  EXPECT_TRUE(find_rule(*pack, "R-NONE").key_is_school);
+  EXPECT_TRUE(find_rule(*pack, "R-SCHOOL").key_is_school);
+  EXPECT_FALSE(find_rule(*pack, "R-ACCOUNT").key_is_school);
+  EXPECT_FALSE(find_rule(*pack, "R-BOTH").key_is_school);
+  EXPECT_FALSE(find_rule(*pack, "R-NAME").key_is_school) << "one per school too, but not marked";
+}
+
 TEST(PackCompilerTest, DefaultDedupWithoutKeyIsTheSchool) {
   const auto pack = compile(rule("R-1", "fee", "fee.refund"));
   FakeContext context;

@@ -156,6 +156,9 @@ struct CompiledRule {
   unsigned sources = 0;                            // FactMask
   std::unique_ptr<CompiledExpr> where;             // null: every record of the sources
   std::vector<std::unique_ptr<CompiledExpr>> key;  // empty: school.id
+  // The key is the school alone (no key, or [school.id]): every record of a
+  // school has the same key, which evaluation then works out once.
+  bool key_is_school = false;
   WindowDoc window;
   std::vector<CompiledAggregate> aggregates;  // slot = index
   std::unique_ptr<CompiledExpr> condition;
