@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -92,7 +95,8 @@ SqliteDb migrated_database() {
 
 class IngestPipelineTest : public ::testing::Test {
  protected:
-  IngestPipelineTest() {
+  IngestPipelineTest() : IngestPipelineTest(migrated_database()) {}
+  explicit IngestPipelineTest(SqliteDb db) : db_(std::move(db)) {
     School school;
     school.id = "CS-0001";
     school.accounts = {{kAccount, "CCB", AccountRole::Supervised}};
@@ -414,6 +418,62 @@ TEST_F(IngestPipelineTest, AConnectorStateThatCannotBeWrittenIsAWarningAndTheRec
   EXPECT_EQ(state->last_success, std::nullopt);
   EXPECT_EQ(state->pages_read, 2);
   EXPECT_EQ(state->records_read, 3);
+}
+
+// The store in a file, so that a second connection can take its write
+// lock, and writers that give up after 50 ms instead of 5 s.
+class IngestPipelineBusyStoreTest : public IngestPipelineTest {
+ protected:
+  IngestPipelineBusyStoreTest() : IngestPipelineTest(file_store(path_)) {}
+  ~IngestPipelineBusyStoreTest() override {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+  }
+
+  static SqliteDb file_store(const std::string& path) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+    SqliteDb db(path, SqliteOptions{.busy_timeout_ms = 50});
+    migrate(db);
+    return db;
+  }
+
+  static inline const std::string path_ =
+      (std::filesystem::temp_directory_path() /
+       ("sfmon-pipeline-busy-" + std::to_string(::getpid()) + ".db"))
+          .string();
+};
+
+TEST_F(IngestPipelineBusyStoreTest, ABatchThatCannotBeginLeavesItsFilesInTheInboxForTheNextPass) {
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", bank_csv("B", 1));
+  {
+    SqliteDb other_writer(path_);
+    other_writer.exec("BEGIN IMMEDIATE");
+    const std::vector<FileOutcome> outcomes = drain();
+    ASSERT_EQ(outcomes.size(), 2u);
+    for (const FileOutcome& outcome : outcomes) {
+      EXPECT_EQ(outcome.verdict, FileVerdict::Failed) << outcome.path;
+      EXPECT_NE(outcome.error.find(outcome.path + ": could not store: "), std::string::npos)
+          << outcome.error;
+      EXPECT_NE(outcome.error.find("database is locked"), std::string::npos) << outcome.error;
+      EXPECT_EQ(outcome.moved_to, "");
+    }
+    EXPECT_TRUE(in_inbox("a.csv"));
+    EXPECT_TRUE(in_inbox("b.csv"));
+    other_writer.exec("ROLLBACK");
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM ingest_log"), 0);
+
+  // The other writer is gone: the next pass stores both files.
+  const std::vector<FileOutcome> retried = drain();
+  ASSERT_EQ(retried.size(), 2u);
+  for (const FileOutcome& outcome : retried) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Accepted) << outcome.path << ": " << outcome.error;
+  }
+  EXPECT_TRUE(archived("a.csv"));
+  EXPECT_TRUE(archived("b.csv"));
+  EXPECT_EQ(stored_refs("A"), 2);
+  EXPECT_EQ(stored_refs("B"), 1);
 }
 
 TEST_F(IngestPipelineTest, IngestFileStoresInPlaceWithoutConnectorState) {
