@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace sfmon {
@@ -16,10 +17,17 @@ constexpr int kCheckpointCacheKib = 1024;
 
 }  // namespace
 
-WalCheckpointer::WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames)
+int WalCheckpointer::sqlite_passive_checkpoint(sqlite3* db, int* log_frames, int* copied_frames) {
+  return sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, log_frames,
+                                   copied_frames);
+}
+
+WalCheckpointer::WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames,
+                                 PassiveCheckpoint checkpoint)
     : writer_(writer.handle()),
       path_(writer.path()),
       report_(std::move(report)),
+      checkpoint_(std::move(checkpoint)),
       min_frames_(min_frames),
       // Read before the hook is taken: sqlite reports 0 for a hook of ours.
       backstop_frames_(static_cast<int>(writer.pragma_int("PRAGMA wal_autocheckpoint"))) {
@@ -89,12 +97,15 @@ void WalCheckpointer::run() {
     int copied_frames = 0;
     try {
       if (!own) own.emplace(path_, SqliteOptions{.cache_size_kib = kCheckpointCacheKib});
-      rc = sqlite3_wal_checkpoint_v2(own->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
-                                     &copied_frames);
-      // Busy: another checkpoint (the writer's backstop) holds the
-      // checkpoint lock; the next commit wakes this thread again.
-      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-        failure = "background checkpoint of " + path_ + " failed: " + sqlite3_errmsg(own->handle());
+      rc = checkpoint_(own->handle(), &log_frames, &copied_frames);
+      // Busy: another checkpoint (the writer's backstop, another process)
+      // holds the checkpoint lock, or one is recovering the log; the next
+      // commit wakes this thread again. The connection gives extended codes
+      // (SQLITE_BUSY_RECOVERY, ...): busy is their low byte.
+      if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) {
+        failure = "background checkpoint of " + path_ +
+                  " failed: " + sqlite3_errmsg(own->handle()) + " (sqlite code " +
+                  std::to_string(rc) + ")";
       }
     } catch (const StoreError& error) {
       failure = "background checkpoint of " + path_ + " cannot open the store: " + error.message();

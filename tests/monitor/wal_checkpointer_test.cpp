@@ -1,11 +1,15 @@
 #include "sfmon/monitor/wal_checkpointer.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "scratch_db_file.h"
@@ -110,6 +114,66 @@ TEST_F(WalCheckpointerTest, LaterCommitsAreCopiedToo) {
     EXPECT_GE(database_pages(), static_cast<std::uintmax_t>(round) * 100u);
   }
   EXPECT_EQ(rows_seen_by_a_new_connection(file_.path()), 300);
+}
+
+// Whether `condition` holds within kPatience (polled: the thread gives no
+// other sign of a checkpoint that copied nothing).
+bool eventually(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  return true;
+}
+
+TEST_F(WalCheckpointerTest, ABusyCheckpointIsNoFailureAndTheNextCommitTriesAgain) {
+  std::vector<std::string> failures;
+  // Busy while another connection checkpoints, then while one recovers the
+  // log (an extended code), then sqlite's own checkpoint.
+  std::atomic<int> calls{0};
+  const auto busy_at_first = [&](sqlite3* db, int* log_frames, int* copied_frames) {
+    const int call = ++calls;
+    if (call == 1) return SQLITE_BUSY;
+    if (call == 2) return SQLITE_BUSY_RECOVERY;
+    return WalCheckpointer::sqlite_passive_checkpoint(db, log_frames, copied_frames);
+  };
+  WalCheckpointer checkpointer(
+      writer_, [&](const std::string& message) { failures.push_back(message); }, 64, busy_at_first);
+  write_pages(writer_, 100);
+  ASSERT_TRUE(eventually([&] { return calls == 1; }));
+  // Nothing copied yet, so any commit wakes the thread again.
+  write_pages(writer_, 1);
+  ASSERT_TRUE(eventually([&] { return calls == 2; }));
+  EXPECT_EQ(checkpointer.progress().checkpoints, 0);
+  EXPECT_LT(database_pages(), 100u);
+  write_pages(writer_, 1);
+  ASSERT_TRUE(checkpointer.wait_until_caught_up(kPatience));
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(checkpointer.progress().checkpoints, 1);
+  EXPECT_GE(database_pages(), 100u);
+  EXPECT_TRUE(failures.empty()) << failures.front();
+}
+
+TEST_F(WalCheckpointerTest, ACheckpointErrorIsReportedOnceWithSqlitesReason) {
+  std::vector<std::string> failures;
+  // A real error of the thread's connection, with sqlite's own message.
+  const auto failing = [](sqlite3* db, int* /*log_frames*/, int* /*copied_frames*/) {
+    return sqlite3_exec(db, "SELECT * FROM no_such_table", nullptr, nullptr, nullptr);
+  };
+  WalCheckpointer checkpointer(
+      writer_, [&](const std::string& message) { failures.push_back(message); }, 64, failing);
+  write_pages(writer_, 100);
+  EXPECT_FALSE(checkpointer.wait_until_caught_up(kPatience));
+  // The thread has ended: the writer carries on, and nothing is reported again.
+  write_pages(writer_, 100);
+  EXPECT_EQ(rows_seen_by_a_new_connection(file_.path()), 200);
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_NE(failures[0].find("background checkpoint of " + file_.path() +
+                             " failed: no such table: no_such_table (sqlite code 1); the writer "
+                             "checkpoints on its own from now on"),
+            std::string::npos)
+      << failures[0];
 }
 
 TEST(WalCheckpointer, TheWritersAutomaticCheckpointStaysTheBackstop) {

@@ -30,6 +30,12 @@ class WalCheckpointer {
   // automatic checkpoint alone keeps the log bounded, as without this class.
   using FailureReport = std::function<void(const std::string& message)>;
 
+  // One passive checkpoint of the thread's connection `db`: sqlite's result
+  // code, the frames in the log and how many of them are copied (as
+  // sqlite3_wal_checkpoint_v2 gives them). Tests put faults in here.
+  using PassiveCheckpoint = std::function<int(sqlite3* db, int* log_frames, int* copied_frames)>;
+  static int sqlite_passive_checkpoint(sqlite3* db, int* log_frames, int* copied_frames);
+
   // Watches the commits of `writer`'s connection, which must stay open while
   // this object lives (the SqliteDb itself may move:
   // SqliteDb::checkpoint_in_background ties the two together) and be
@@ -39,7 +45,11 @@ class WalCheckpointer {
   // copied wakes the thread; the thread and its connection start with the
   // first such commit. Smaller commits wait for more: every checkpoint costs
   // two fsyncs, whatever it copies.
-  WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames = 1024);
+  //
+  // A checkpoint that is busy (another connection is checkpointing) is no
+  // failure: the next commit wakes the thread again.
+  WalCheckpointer(SqliteDb& writer, FailureReport report, int min_frames = 1024,
+                  PassiveCheckpoint checkpoint = sqlite_passive_checkpoint);
   // Stops the thread after the checkpoint it is in, and gives the writer
   // back sqlite's own automatic checkpoint.
   ~WalCheckpointer();
@@ -69,6 +79,7 @@ class WalCheckpointer {
   sqlite3* writer_;
   std::string path_;  // the writer's: this thread's connection opens it too
   FailureReport report_;
+  PassiveCheckpoint checkpoint_;
   int min_frames_;
   int backstop_frames_;  // the writer's wal_autocheckpoint, read before taking the hook
 
