@@ -39,6 +39,7 @@ std::unique_ptr<CompiledPack> compile(const std::string& yaml, const Overrides& 
 
 std::vector<std::string> texts_of(const std::vector<Diagnostic>& diagnostics) {
   std::vector<std::string> texts;
+  texts.reserve(diagnostics.size());
   for (const Diagnostic& diagnostic : diagnostics) texts.push_back(diagnostic.to_string());
   return texts;
 }
