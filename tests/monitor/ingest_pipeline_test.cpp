@@ -150,6 +150,18 @@ class IngestPipelineTest : public ::testing::Test {
     return query.column_int64(0);
   }
 
+  // Every file failed to store, saying why (`reason` among sqlite's words),
+  // and none was moved.
+  static void expect_not_stored(const std::vector<FileOutcome>& outcomes,
+                                const std::string& reason) {
+    for (const FileOutcome& outcome : outcomes) {
+      EXPECT_EQ(outcome.verdict, FileVerdict::Failed) << outcome.path;
+      EXPECT_NE(outcome.error.find(outcome.path + ": could not store: "), std::string::npos)
+          << outcome.error;
+      EXPECT_NE(outcome.error.find(reason), std::string::npos) << outcome.error;
+      EXPECT_EQ(outcome.moved_to, "");
+    }
+  }
   // Makes storing the record with reference `ref` fail: ABORT undoes that
   // statement (the file's savepoint rolls back the rest of the file);
   // ROLLBACK makes sqlite end the whole transaction, as disk full does.
@@ -370,13 +382,7 @@ TEST_F(IngestPipelineTest, AStoreThatCannotSayWhetherAFileIsKnownLeavesEveryFile
   db_.exec("ALTER TABLE ingest_log RENAME TO ingest_log_gone");
   const std::vector<FileOutcome> outcomes = drain();
   ASSERT_EQ(outcomes.size(), 2u);
-  for (const FileOutcome& outcome : outcomes) {
-    EXPECT_EQ(outcome.verdict, FileVerdict::Failed) << outcome.path;
-    EXPECT_NE(outcome.error.find(outcome.path + ": could not store: "), std::string::npos)
-        << outcome.error;
-    EXPECT_NE(outcome.error.find("ingest_log"), std::string::npos) << outcome.error;
-    EXPECT_EQ(outcome.moved_to, "");
-  }
+  expect_not_stored(outcomes, "ingest_log");
   EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 0);
   EXPECT_TRUE(in_inbox("a.csv"));
   EXPECT_TRUE(in_inbox("b.csv"));
@@ -450,13 +456,7 @@ TEST_F(IngestPipelineBusyStoreTest, ABatchThatCannotBeginLeavesItsFilesInTheInbo
     other_writer.exec("BEGIN IMMEDIATE");
     const std::vector<FileOutcome> outcomes = drain();
     ASSERT_EQ(outcomes.size(), 2u);
-    for (const FileOutcome& outcome : outcomes) {
-      EXPECT_EQ(outcome.verdict, FileVerdict::Failed) << outcome.path;
-      EXPECT_NE(outcome.error.find(outcome.path + ": could not store: "), std::string::npos)
-          << outcome.error;
-      EXPECT_NE(outcome.error.find("database is locked"), std::string::npos) << outcome.error;
-      EXPECT_EQ(outcome.moved_to, "");
-    }
+    expect_not_stored(outcomes, "database is locked");
     EXPECT_TRUE(in_inbox("a.csv"));
     EXPECT_TRUE(in_inbox("b.csv"));
     other_writer.exec("ROLLBACK");
