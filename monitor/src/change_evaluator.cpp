@@ -128,6 +128,10 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
   rules::TimeRange need_bank{loaded_from, loaded_to};
   rules::TimeRange need_fees{loaded_from, loaded_to};
   std::vector<std::optional<rules::TimeRange>> bank_needs(pack_.rules.size());
+  // Stored balances feed balance facts and closing_balance(): from the
+  // earliest day a judged rule over balance facts needs (closing_balance()
+  // readers are added below), not from the earliest bank record loaded.
+  std::int64_t balances_from = loaded_from;
   bool closing_rule_judged = false;
   for (std::size_t i = 0; i < pack_.rules.size(); ++i) {
     const rules::CompiledRule& rule = pack_.rules[i];
@@ -154,6 +158,8 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
       kind->to = std::max(kind->to, need.to);
     }
     if ((rule.sources & (rules::kBankFacts | rules::kBalanceFacts)) != 0) bank_needs[i] = need;
+    if ((rule.sources & rules::kBalanceFacts) != 0)
+      balances_from = std::min(balances_from, need.from);
     closing_rule_judged = closing_rule_judged || rule.reads_closing_balance;
   }
   if (std::all_of(ranges.begin(), ranges.end(),
@@ -173,6 +179,7 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
     if (closing_from == kLatest) closing_from = need_bank.from;  // balance facts only
     closing_from = last_closing_before(school, closing_from);
     need_bank.from = std::min(need_bank.from, closing_from);
+    balances_from = std::min(balances_from, closing_from);
   }
 
   // Records after the changed span first: the latest of them bounds the
@@ -212,8 +219,7 @@ ChangeEvaluation ChangeEvaluator::evaluate(const School& school, const ChangedSp
       load_enrolment(school, changed, inputs.fees, *enrolment);
       inputs.enrolment = enrolment->earliest;
     }
-    load_balances_near(school, std::min(need_bank.from, loaded_from),
-                       std::max(need_bank.to, loaded_to), inputs);
+    load_balances_near(school, balances_from, std::max(need_bank.to, loaded_to), inputs);
     rules::build_school_facts(school, inputs, listed_, zone_, facts);
   }
   if (seed) {

@@ -791,6 +791,94 @@ TEST(IncrementalTotalsTest, AWindowTooLargeForExactMomentsIsJudgedFromItsRecords
       last, sums));
 }
 
+// FUND-DRAIN reads the supervised account's closing balance of the day
+// before its window, known here only from statements (no entry gives a
+// running balance): the reference day's, then two later ones, all before the
+// debits. Judging the debits must load the reference day's statement too, not
+// only the latest one before the records it loads.
+TEST(IncrementalBalancesTest, ADrainReadsTheStatementBalanceOfItsReferenceDay) {
+  const std::unique_ptr<rules::CompiledPack> pack =
+      rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
+  const auto balance_only = [](int day, Fen closing) {
+    BankStatement statement;
+    statement.statement_id = "S-" + std::to_string(day);
+    statement.account = kSupervised;
+    statement.currency = "CNY";
+    statement.closing = Balance{BalanceType::Closing, day_date(day), closing, "CNY"};
+    BankFile file;
+    file.statements.push_back(statement);
+    return file;
+  };
+  Scenario data;
+  // Debits of days 18 to 20, 30,000.00 each. Their windows start on days 11
+  // to 13, so each reads the balance of day 10 (200,000.00): the third
+  // passes 30% of it. Were day 14's read (100.00) the first would, and were
+  // none read, none would be judged.
+  for (const auto& [day, closing] :
+       {std::pair{10, Fen{20'000'000}}, std::pair{13, Fen{10'000}}, std::pair{14, Fen{10'000}}}) {
+    data.batches.emplace_back(balance_only(day, closing));
+    data.closings.push_back({kSupervised, day_date(day), closing});
+  }
+  BankFile debits;
+  for (int day = 18; day <= 20; ++day) {
+    const BankFile one = one_entry_file("D-" + std::to_string(day), at(day, 11), -3'000'000);
+    debits.statements.push_back(one.statements.front());
+    data.bank.push_back(one.statements.front().records.front());
+  }
+  const std::set<FiringRow> expected = reference_firings(*pack, make_registry(), data);
+  std::vector<std::int64_t> drains;
+  for (const FiringRow& row : expected) {
+    if (std::get<0>(row) == "FUND-DRAIN") drains.push_back(std::get<2>(row));
+  }
+  ASSERT_EQ(drains, std::vector<std::int64_t>{at(20, 11).utc_seconds});
+
+  Store store;
+  for (const Batch& batch : data.batches) store.deliver(batch);
+  store.run(*pack);
+  store.deliver(debits);
+  store.run(*pack);
+  EXPECT_EQ(store.firings(), expected);
+}
+
+// A windowed rule over balance facts counts the low days of the week
+// before each balance: judging a new day's balance needs the stored
+// balances of that week, though no bank record of it is loaded.
+TEST(IncrementalBalancesTest, AWindowOverBalancesReadsTheStoredBalancesItCovers) {
+  rules::PackDocument doc;
+  rules::read_rules_file(
+      "- rule: LOW-WEEK\n  title: t\n  level: yellow\n  source: balance\n"
+      "  where: account.supervised\n  key: [school.id]\n  window: {preceding: 7d}\n"
+      "  aggregates:\n    low: count() where balance.amount < school.min_balance\n"
+      "  condition: low >= 4\n  message: \"{low}\"\n",
+      "pack.yaml", doc);
+  const std::unique_ptr<rules::CompiledPack> pack = rules::compile_pack(doc, {});
+  Scenario data;
+  // Low balances on days 1 to 8 (below the 1,000,000.00 minimum), then a
+  // ninth on day 12: its week (days 6 to 12) holds four low days, so it
+  // fires only when the balances of days 6 to 8 are read with it.
+  std::vector<BankFile> files;
+  for (const int day : {1, 2, 3, 4, 5, 6, 7, 8, 12}) {
+    BankStatement statement;
+    statement.statement_id = "S-" + std::to_string(day);
+    statement.account = kSupervised;
+    statement.currency = "CNY";
+    statement.closing = Balance{BalanceType::Closing, day_date(day), 10'000, "CNY"};
+    BankFile file;
+    file.statements.push_back(statement);
+    files.push_back(file);
+    data.closings.push_back({kSupervised, day_date(day), 10'000});
+  }
+  const std::set<FiringRow> expected = reference_firings(*pack, make_registry(), data);
+  ASSERT_EQ(expected.size(), 6u);  // days 4 to 8, and day 12
+
+  Store store;
+  for (std::size_t i = 0; i + 1 < files.size(); ++i) store.deliver(files[i]);
+  store.run(*pack);
+  store.deliver(files.back());
+  store.run(*pack);
+  EXPECT_EQ(store.firings(), expected);
+}
+
 TEST(IncrementalSpansTest, ANewDayJudgesOnlyWhatItCanReach) {
   const std::unique_ptr<rules::CompiledPack> pack =
       rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
