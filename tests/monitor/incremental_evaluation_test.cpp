@@ -791,6 +791,20 @@ TEST(IncrementalTotalsTest, AWindowTooLargeForExactMomentsIsJudgedFromItsRecords
       last, sums));
 }
 
+// A statement of the supervised account with no entries and the closing
+// balance of `day`, as a delivery and in the reference's closings.
+void add_closing_balance(Scenario& data, int day, Fen closing) {
+  BankStatement statement;
+  statement.statement_id = "S-" + std::to_string(day);
+  statement.account = kSupervised;
+  statement.currency = "CNY";
+  statement.closing = Balance{BalanceType::Closing, day_date(day), closing, "CNY"};
+  BankFile file;
+  file.statements.push_back(statement);
+  data.batches.emplace_back(std::move(file));
+  data.closings.push_back({kSupervised, day_date(day), closing});
+}
+
 // FUND-DRAIN reads the supervised account's closing balance of the day
 // before its window, known here only from statements (no entry gives a
 // running balance): the reference day's, then two later ones, all before the
@@ -799,16 +813,6 @@ TEST(IncrementalTotalsTest, AWindowTooLargeForExactMomentsIsJudgedFromItsRecords
 TEST(IncrementalBalancesTest, ADrainReadsTheStatementBalanceOfItsReferenceDay) {
   const std::unique_ptr<rules::CompiledPack> pack =
       rules::load_pack({std::string(SFMON_SOURCE_DIR) + "/rules/default"}, {});
-  const auto balance_only = [](int day, Fen closing) {
-    BankStatement statement;
-    statement.statement_id = "S-" + std::to_string(day);
-    statement.account = kSupervised;
-    statement.currency = "CNY";
-    statement.closing = Balance{BalanceType::Closing, day_date(day), closing, "CNY"};
-    BankFile file;
-    file.statements.push_back(statement);
-    return file;
-  };
   Scenario data;
   // Debits of days 18 to 20, 30,000.00 each. Their windows start on days 11
   // to 13, so each reads the balance of day 10 (200,000.00): the third
@@ -816,8 +820,7 @@ TEST(IncrementalBalancesTest, ADrainReadsTheStatementBalanceOfItsReferenceDay) {
   // none read, none would be judged.
   for (const auto& [day, closing] :
        {std::pair{10, Fen{20'000'000}}, std::pair{13, Fen{10'000}}, std::pair{14, Fen{10'000}}}) {
-    data.batches.emplace_back(balance_only(day, closing));
-    data.closings.push_back({kSupervised, day_date(day), closing});
+    add_closing_balance(data, day, closing);
   }
   BankFile debits;
   for (int day = 18; day <= 20; ++day) {
@@ -856,25 +859,14 @@ TEST(IncrementalBalancesTest, AWindowOverBalancesReadsTheStoredBalancesItCovers)
   // Low balances on days 1 to 8 (below the 1,000,000.00 minimum), then a
   // ninth on day 12: its week (days 6 to 12) holds four low days, so it
   // fires only when the balances of days 6 to 8 are read with it.
-  std::vector<BankFile> files;
-  for (const int day : {1, 2, 3, 4, 5, 6, 7, 8, 12}) {
-    BankStatement statement;
-    statement.statement_id = "S-" + std::to_string(day);
-    statement.account = kSupervised;
-    statement.currency = "CNY";
-    statement.closing = Balance{BalanceType::Closing, day_date(day), 10'000, "CNY"};
-    BankFile file;
-    file.statements.push_back(statement);
-    files.push_back(file);
-    data.closings.push_back({kSupervised, day_date(day), 10'000});
-  }
+  for (const int day : {1, 2, 3, 4, 5, 6, 7, 8, 12}) add_closing_balance(data, day, 10'000);
   const std::set<FiringRow> expected = reference_firings(*pack, make_registry(), data);
   ASSERT_EQ(expected.size(), 6u);  // days 4 to 8, and day 12
 
   Store store;
-  for (std::size_t i = 0; i + 1 < files.size(); ++i) store.deliver(files[i]);
+  for (std::size_t i = 0; i + 1 < data.batches.size(); ++i) store.deliver(data.batches[i]);
   store.run(*pack);
-  store.deliver(files.back());
+  store.deliver(data.batches.back());
   store.run(*pack);
   EXPECT_EQ(store.firings(), expected);
 }
