@@ -300,6 +300,7 @@ std::vector<FileOutcome> IngestPipeline::drain_inbox(const ConnectorConfig& conn
   // (about 6% of this thread's time at N = 1M). The parser has time to spare
   // while this thread stores.
   const auto commit_and_release = [&] {
+    if (batch.files.empty()) return;  // no file, so no transaction either
     commit_batch(batch, inbox, outcomes);
     parsers.submit([stored = std::move(batch.files)] {});
     batch.files = {};

@@ -22,6 +22,7 @@
 #include <functional>
 #include <thread>
 
+#include "../polling.h"
 #include "loopback_servers.h"
 #include "sfmon_process.h"
 
@@ -29,6 +30,7 @@ namespace sfmon::e2e::serve_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::eventually;
 
 const std::string kDemo = std::string(SFMON_SOURCE_DIR) + "/examples/demo-city";
 
@@ -56,15 +58,6 @@ HttpAnswer http(Poco::UInt16 port, const std::string& method, const std::string&
   } catch (const Poco::TimeoutException&) {
     return {};
   }
-}
-
-// Polls `done` every 100 ms until it holds or `timeout_ms` passes.
-bool eventually(int timeout_ms, const std::function<bool()>& done) {
-  for (int waited = 0; waited <= timeout_ms; waited += 100) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
 }
 
 bool has_alert(const std::string& json, const std::string& rule, const std::string& school) {

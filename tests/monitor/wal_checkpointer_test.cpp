@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "../polling.h"
 #include "scratch_db_file.h"
 #include "sfmon/monitor/sqlite_db.h"
 
@@ -119,12 +120,7 @@ TEST_F(WalCheckpointerTest, LaterCommitsAreCopiedToo) {
 // Whether `condition` holds within kPatience (polled: the thread gives no
 // other sign of a checkpoint that copied nothing).
 bool eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(1));
-  }
-  return true;
+  return test_support::eventually(static_cast<int>(kPatience.count()), condition, 1);
 }
 
 TEST_F(WalCheckpointerTest, ABusyCheckpointIsNoFailureAndTheNextCommitTriesAgain) {
