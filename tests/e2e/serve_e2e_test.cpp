@@ -230,7 +230,7 @@ std::string write_serve_config(const TempDir& dir, Poco::UInt16 port,
                                const std::string& more_connectors = "") {
   fs::create_directories(dir / "inbox/bank");
   fs::copy_file(kDemo + "/schools.yaml", dir / "schools.yaml");
-  const std::string config = dir / "sfmon.yaml";
+  std::string config = dir / "sfmon.yaml";
   write_text(config,
              "database: sfmon.db\n"
              "registry: schools.yaml\n"
