@@ -103,11 +103,17 @@ RuleRunner::RuleRunner(SqliteDb& db, const rules::CompiledPack& pack, const Regi
 
 RuleRunner::~RuleRunner() = default;
 
+namespace {
+
+// Judged schools are written in transactions of this many: every commit is
+// an fsync, and a day's files (or a replay) touch most schools.
+constexpr int kSchoolsPerCommit = 32;
+
+}  // namespace
+
 RunSummary RuleRunner::run_pending() {
-  // Schools commit in batches: every commit is an fsync, and a day's files
-  // touch most schools. Marks still clear in the transaction that stores
-  // their alerts, so a crash re-runs at most one batch and merges nothing twice.
-  constexpr int kSchoolsPerCommit = 32;
+  // Marks clear in the transaction that stores their alerts, so a crash
+  // re-runs at most one batch and merges nothing twice.
   RunSummary summary;
   EvaluationQueue queue(db_);
   AlertStore alerts(db_);
@@ -187,10 +193,21 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
       return rules::evaluate_school(pack_, scratch.facts, {from, to});
     };
   };
+  // A crash mid-replay leaves a partial result set (a replay run is never
+  // marked done), on a batch boundary rather than a school's.
+  std::optional<Transaction> transaction;
+  int in_batch = 0;
   const auto write = [&](std::size_t i, const std::vector<rules::Firing>& firings) {
+    if (!transaction) transaction.emplace(db_);
     tally(summary, firings, alerts.replace_firings(schools[i]->id, from, to, firings, result_set));
+    if (++in_batch == kSchoolsPerCommit) {
+      transaction->commit();
+      transaction.reset();
+      in_batch = 0;
+    }
   };
   judge_in_order(db_, schools.size(), make_judge, write);
+  if (transaction) transaction->commit();
   return summary;
 }
 

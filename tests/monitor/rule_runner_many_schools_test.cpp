@@ -1,9 +1,10 @@
-// RuleRunner over many schools: run_pending commits schools in batches and
-// must still store every school's alerts and clear every mark. With a file
+// RuleRunner over many schools: run_pending and replays commit schools in
+// batches and must still store every school's alerts and clear every mark. With a file
 // store both run_pending and replays judge schools on two threads and must
 // write in school order; a replay must give exactly what the live run gave.
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cstdint>
 #include <memory>
@@ -91,6 +92,11 @@ std::set<FiringKey> firings_of(SqliteDb& db, const std::string& result_set) {
   return keys;
 }
 
+int count_commit(void* commits) {
+  ++*static_cast<int*>(commits);
+  return 0;  // let the commit go ahead
+}
+
 class RuleRunnerManySchoolsTest : public ::testing::Test {
  protected:
   RuleRunnerManySchoolsTest() {
@@ -176,6 +182,20 @@ TEST_F(RuleRunnerManySchoolsTest, ReplayOnTwoThreadsGivesWhatTheLiveRunGave) {
     order.reset();
   }
   EXPECT_EQ(orders[0], orders[1]);
+}
+
+TEST_F(RuleRunnerManySchoolsTest, ReplayCommitsItsSchoolsInBatches) {
+  runner().run_pending();
+  const std::int64_t from = instant_from_date(*parse_iso_date("2024-09-01"), kZone).utc_seconds;
+  const std::int64_t to = instant_from_date(*parse_iso_date("2025-08-31"), kZone).utc_seconds;
+  RuleRunner replay = runner();
+  int commits = 0;
+  sqlite3_commit_hook(db_->handle(), count_commit, &commits);
+  const RunSummary summary = replay.run_range({}, from, to, "replay:1");
+  sqlite3_commit_hook(db_->handle(), nullptr, nullptr);
+  EXPECT_EQ(summary.schools, kSchools);
+  EXPECT_EQ(commits, 2);  // 32 schools, then the last 8; not one per school
+  EXPECT_EQ(firings_of(*db_, "replay:1"), firings_of(*db_, "live"));
 }
 
 TEST_F(RuleRunnerManySchoolsTest, ReplayOfSomeSchoolsJudgesThoseAndWritesThemInTheOrderGiven) {
