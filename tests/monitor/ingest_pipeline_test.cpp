@@ -476,6 +476,38 @@ TEST_F(IngestPipelineBusyStoreTest, ABatchThatCannotBeginLeavesItsFilesInTheInbo
   EXPECT_EQ(stored_refs("B"), 1);
 }
 
+int refuse_commit(void* /*unused*/) {
+  return 1;  // sqlite turns the COMMIT into a ROLLBACK, as when the log cannot be synced
+}
+
+TEST_F(IngestPipelineTest, ABatchWhoseCommitFailsLeavesItsFilesInTheInboxForTheNextPass) {
+  put("a.csv", bank_csv("A", 2));
+  put("b.csv", bank_csv("B", 1));
+  sqlite3_commit_hook(db_.handle(), refuse_commit, nullptr);
+  const std::vector<FileOutcome> outcomes = drain();
+  sqlite3_commit_hook(db_.handle(), nullptr, nullptr);
+  ASSERT_EQ(outcomes.size(), 2u);
+  // Both files were stored in the batch before its COMMIT failed: neither
+  // may count as stored, nor be archived.
+  expect_not_stored(outcomes, "SQL: COMMIT");
+  EXPECT_FALSE(db_.in_transaction());
+  EXPECT_TRUE(in_inbox("a.csv"));
+  EXPECT_TRUE(in_inbox("b.csv"));
+  EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM ingest_log"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM evaluation_queue"), 0);
+
+  const std::vector<FileOutcome> retried = drain();
+  ASSERT_EQ(retried.size(), 2u);
+  for (const FileOutcome& outcome : retried) {
+    EXPECT_EQ(outcome.verdict, FileVerdict::Accepted) << outcome.path << ": " << outcome.error;
+  }
+  EXPECT_TRUE(archived("a.csv"));
+  EXPECT_TRUE(archived("b.csv"));
+  EXPECT_EQ(stored_refs("A"), 2);
+  EXPECT_EQ(stored_refs("B"), 1);
+}
+
 TEST_F(IngestPipelineTest, IngestFileStoresInPlaceWithoutConnectorState) {
   put("a.csv", bank_csv("A", 2));
   IngestPipeline pipeline(fs_, db_, store_, registry_, watchlist_, Zone{});
