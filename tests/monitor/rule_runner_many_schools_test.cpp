@@ -1,7 +1,8 @@
 // RuleRunner over many schools: run_pending and replays commit schools in
-// batches and must still store every school's alerts and clear every mark. With a file
-// store both run_pending and replays judge schools on two threads and must
-// write in school order; a replay must give exactly what the live run gave.
+// batches and must still store every school's alerts and clear every mark.
+// With a file store both run_pending and replays judge schools on two threads
+// and must write in school order; a replay must give exactly what the live
+// run gave.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
