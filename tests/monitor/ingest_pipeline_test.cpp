@@ -162,6 +162,23 @@ class IngestPipelineTest : public ::testing::Test {
       EXPECT_EQ(outcome.moved_to, "");
     }
   }
+  // A batch of a.csv (2 records) and b.csv (1) that failed whole: both are
+  // still in the inbox, so the next pass stores and archives them.
+  void put_a_and_b() {
+    put("a.csv", bank_csv("A", 2));
+    put("b.csv", bank_csv("B", 1));
+  }
+  void expect_next_pass_stores_a_and_b() {
+    const std::vector<FileOutcome> retried = drain();
+    ASSERT_EQ(retried.size(), 2u);
+    for (const FileOutcome& outcome : retried) {
+      EXPECT_EQ(outcome.verdict, FileVerdict::Accepted) << outcome.path << ": " << outcome.error;
+    }
+    EXPECT_TRUE(archived("a.csv"));
+    EXPECT_TRUE(archived("b.csv"));
+    EXPECT_EQ(stored_refs("A"), 2);
+    EXPECT_EQ(stored_refs("B"), 1);
+  }
   // Makes storing the record with reference `ref` fail: ABORT undoes that
   // statement (the file's savepoint rolls back the rest of the file);
   // ROLLBACK makes sqlite end the whole transaction, as disk full does.
@@ -449,8 +466,7 @@ class IngestPipelineBusyStoreTest : public IngestPipelineTest {
 };
 
 TEST_F(IngestPipelineBusyStoreTest, ABatchThatCannotBeginLeavesItsFilesInTheInboxForTheNextPass) {
-  put("a.csv", bank_csv("A", 2));
-  put("b.csv", bank_csv("B", 1));
+  put_a_and_b();
   {
     SqliteDb other_writer(path_);
     other_writer.exec("BEGIN IMMEDIATE");
@@ -464,16 +480,8 @@ TEST_F(IngestPipelineBusyStoreTest, ABatchThatCannotBeginLeavesItsFilesInTheInbo
   EXPECT_EQ(count("SELECT count(*) FROM bank_records"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM ingest_log"), 0);
 
-  // The other writer is gone: the next pass stores both files.
-  const std::vector<FileOutcome> retried = drain();
-  ASSERT_EQ(retried.size(), 2u);
-  for (const FileOutcome& outcome : retried) {
-    EXPECT_EQ(outcome.verdict, FileVerdict::Accepted) << outcome.path << ": " << outcome.error;
-  }
-  EXPECT_TRUE(archived("a.csv"));
-  EXPECT_TRUE(archived("b.csv"));
-  EXPECT_EQ(stored_refs("A"), 2);
-  EXPECT_EQ(stored_refs("B"), 1);
+  // The other writer is gone.
+  expect_next_pass_stores_a_and_b();
 }
 
 int refuse_commit(void* /*unused*/) {
@@ -481,8 +489,7 @@ int refuse_commit(void* /*unused*/) {
 }
 
 TEST_F(IngestPipelineTest, ABatchWhoseCommitFailsLeavesItsFilesInTheInboxForTheNextPass) {
-  put("a.csv", bank_csv("A", 2));
-  put("b.csv", bank_csv("B", 1));
+  put_a_and_b();
   sqlite3_commit_hook(db_.handle(), refuse_commit, nullptr);
   const std::vector<FileOutcome> outcomes = drain();
   sqlite3_commit_hook(db_.handle(), nullptr, nullptr);
@@ -497,15 +504,7 @@ TEST_F(IngestPipelineTest, ABatchWhoseCommitFailsLeavesItsFilesInTheInboxForTheN
   EXPECT_EQ(count("SELECT count(*) FROM ingest_log"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM evaluation_queue"), 0);
 
-  const std::vector<FileOutcome> retried = drain();
-  ASSERT_EQ(retried.size(), 2u);
-  for (const FileOutcome& outcome : retried) {
-    EXPECT_EQ(outcome.verdict, FileVerdict::Accepted) << outcome.path << ": " << outcome.error;
-  }
-  EXPECT_TRUE(archived("a.csv"));
-  EXPECT_TRUE(archived("b.csv"));
-  EXPECT_EQ(stored_refs("A"), 2);
-  EXPECT_EQ(stored_refs("B"), 1);
+  expect_next_pass_stores_a_and_b();
 }
 
 TEST_F(IngestPipelineTest, IngestFileStoresInPlaceWithoutConnectorState) {

@@ -155,6 +155,7 @@ TEST_F(RuleRunnerManySchoolsTest, LiveRunOnTwoThreadsWritesInSchoolOrderAndDrops
       "ORDER BY id");
   while (order.step()) written.push_back(order.column_text(0));
   std::vector<std::string> expected;
+  expected.reserve(kSchools);
   for (int i = 0; i < kSchools; ++i) expected.push_back(school_id(i));
   EXPECT_EQ(written, expected);
 }
