@@ -378,7 +378,7 @@ class Bench:
             self.notes.append(f"{name} --school {self.query_school}: {len(items)} items")
             say(f"  {name}: median {self.step(name).median * 1000:.0f} ms over {reps} runs ({len(items)} items)")
 
-    # -- agreement ---------------------------------------------------------
+    # -- floors ------------------------------------------------------------
     def floors(self) -> None:
         """Lower bounds of the ingest's work on this machine and these records, for the ingest
         targets' verdicts: what no implementation of the same ingest gets below. The copy reads
@@ -475,6 +475,7 @@ class Bench:
         remove_db(db)
         remove_db(self.day_store)
 
+    # -- agreement ---------------------------------------------------------
     def compare(self) -> None:
         con = sqlite3.connect(self.store)
         sfmon_keys = set(con.execute("SELECT DISTINCT rule_id, school_id, dedup_key FROM alerts "
@@ -755,7 +756,7 @@ def main() -> int:
         bench.incremental()
         say("queries ...")
         bench.queries()
-        say("floors of the ingest's work ...")
+        say("floors of the ingest's and the day's storing ...")
         bench.floors()
         bench.compare()
     except Failure as e:
