@@ -105,9 +105,35 @@ RuleRunner::~RuleRunner() = default;
 
 namespace {
 
-// Judged schools are written in transactions of this many: every commit is
-// an fsync, and a day's files (or a replay) touch most schools.
-constexpr int kSchoolsPerCommit = 32;
+// Judged schools are written in transactions of kSchoolsPerCommit each:
+// every commit is an fsync, and a day's files (or a replay) touch most
+// schools. The open batch rolls back if the run ends by an exception.
+class SchoolBatches {
+ public:
+  explicit SchoolBatches(SqliteDb& db) : db_(db) {}
+
+  // Around the writes of one school.
+  void begin_school() {
+    if (!transaction_) transaction_.emplace(db_);
+  }
+  void end_school() {
+    if (++in_batch_ < kSchoolsPerCommit) return;
+    transaction_->commit();
+    transaction_.reset();
+    in_batch_ = 0;
+  }
+  // Commits the last, partial batch.
+  void finish() {
+    if (transaction_) transaction_->commit();
+    transaction_.reset();
+  }
+
+ private:
+  static constexpr int kSchoolsPerCommit = 32;
+  SqliteDb& db_;
+  std::optional<Transaction> transaction_;
+  int in_batch_ = 0;
+};
 
 }  // namespace
 
@@ -132,11 +158,10 @@ RunSummary RuleRunner::run_pending() {
                                : std::nullopt;
     };
   };
-  std::optional<Transaction> transaction;
-  int in_batch = 0;
+  SchoolBatches batches(db_);
   const auto write = [&](std::size_t i, const std::optional<ChangeEvaluation>& evaluation) {
     const std::string& school_id = *marks[i].first;
-    if (!transaction) transaction.emplace(db_);
+    batches.begin_school();
     // The marked days' records changed, so their daily totals go, with the
     // marks. Until now nothing read them: they lie in the span just judged,
     // whose records evaluation always loads (and keeps totals of anew).
@@ -155,14 +180,10 @@ RunSummary RuleRunner::run_pending() {
       summary.days_from_totals += evaluation->days_from_totals;
     }
     queue.clear(school_id);
-    if (++in_batch == kSchoolsPerCommit) {
-      transaction->commit();
-      transaction.reset();
-      in_batch = 0;
-    }
+    batches.end_school();
   };
   judge_in_order(db_, marks.size(), make_judge, write);
-  if (transaction) transaction->commit();
+  batches.finish();
   return summary;
 }
 
@@ -195,19 +216,14 @@ RunSummary RuleRunner::run_range(const std::vector<std::string>& school_ids, std
   };
   // A crash mid-replay leaves a partial result set (a replay run is never
   // marked done), on a batch boundary rather than a school's.
-  std::optional<Transaction> transaction;
-  int in_batch = 0;
+  SchoolBatches batches(db_);
   const auto write = [&](std::size_t i, const std::vector<rules::Firing>& firings) {
-    if (!transaction) transaction.emplace(db_);
+    batches.begin_school();
     tally(summary, firings, alerts.replace_firings(schools[i]->id, from, to, firings, result_set));
-    if (++in_batch == kSchoolsPerCommit) {
-      transaction->commit();
-      transaction.reset();
-      in_batch = 0;
-    }
+    batches.end_school();
   };
   judge_in_order(db_, schools.size(), make_judge, write);
-  if (transaction) transaction->commit();
+  batches.finish();
   return summary;
 }
 
